@@ -1,0 +1,82 @@
+"""One call at the top of every notebook: seeds, device, and the fast/full run budget."""
+import os
+import random
+from dataclasses import dataclass, field
+
+import numpy as np
+import torch
+
+MODE_ENV = "CV_SEMINAR_MODE"  # "fast" or "full": overrides the automatic choice both ways
+
+
+def pick_device() -> torch.device:
+    """The best available device: cuda, then Apple's mps, then cpu."""
+    if torch.cuda.is_available():
+        return torch.device("cuda")
+    if getattr(torch.backends, "mps", None) is not None and torch.backends.mps.is_available():
+        return torch.device("mps")
+    return torch.device("cpu")
+
+
+def run_mode(device: torch.device | None = None) -> tuple[str, str]:
+    """Decide "fast" or "full" and say why: the env override, then CI/nbgrader, then the hardware."""
+    forced = os.environ.get(MODE_ENV, "").strip().lower()
+    if forced:
+        if forced not in ("fast", "full"):
+            raise ValueError(f"{MODE_ENV} must be 'fast' or 'full', got {forced!r}")
+        return forced, f"{MODE_ENV}={forced}"
+    if os.environ.get("NBGRADER_EXECUTION"):
+        return "fast", "running under nbgrader"
+    if os.environ.get("CI"):
+        return "fast", "running in CI"
+    device = device or pick_device()
+    if device.type == "cpu":
+        return "fast", "no GPU found"
+    return "full", f"GPU found ({device.type})"
+
+
+def seed_everything(seed: int) -> None:
+    """Seed python, numpy and torch (all devices) so reruns give the same numbers."""
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+
+
+@dataclass
+class Budget:
+    """What a notebook may spend: mode, device, seed and the sizes/epochs of the chosen mode."""
+
+    mode: str
+    device: torch.device
+    seed: int
+    reason: str
+    settings: dict = field(default_factory=dict)
+
+    @property
+    def fast(self) -> bool:
+        """True in the small CPU budget (CI, autograding, no GPU)."""
+        return self.mode == "fast"
+
+    def __getattr__(self, name):
+        settings = self.__dict__.get("settings", {})
+        if name in settings:
+            return settings[name]
+        raise AttributeError(f"budget has no setting {name!r}; known: {sorted(settings)}")
+
+    def __repr__(self) -> str:
+        sizes = ", ".join(f"{k}={v}" for k, v in self.settings.items())
+        return f"Budget(mode={self.mode!r} [{self.reason}], device={self.device.type}, seed={self.seed}, {sizes})"
+
+
+def setup(seed: int = 0, fast: dict | None = None, full: dict | None = None, verbose: bool = True) -> Budget:
+    """Seed everything, pick the device and return the budget with the settings of the chosen mode."""
+    fast, full = dict(fast or {}), dict(full or {})
+    if set(fast) != set(full):
+        raise ValueError(f"fast and full must set the same names; differ in {sorted(set(fast) ^ set(full))}")
+    device = pick_device()
+    mode, reason = run_mode(device)
+    seed_everything(seed)
+    budget = Budget(mode=mode, device=device, seed=seed, reason=reason, settings=fast if mode == "fast" else full)
+    if verbose:
+        print(budget)
+    return budget

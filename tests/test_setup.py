@@ -1,0 +1,69 @@
+"""The budget decision: env override, CI/nbgrader, hardware; seeding; settings of the chosen mode."""
+import pytest
+import torch
+
+from helpers import setup
+from helpers.setup import MODE_ENV, run_mode
+
+
+@pytest.fixture
+def clean_env(monkeypatch):
+    for name in (MODE_ENV, "CI", "NBGRADER_EXECUTION"):
+        monkeypatch.delenv(name, raising=False)
+    return monkeypatch
+
+
+def test_no_gpu_means_fast(clean_env):
+    assert run_mode(torch.device("cpu"))[0] == "fast"
+
+
+def test_gpu_means_full(clean_env):
+    assert run_mode(torch.device("cuda"))[0] == "full"
+
+
+@pytest.mark.parametrize("variable", ["CI", "NBGRADER_EXECUTION"])
+def test_ci_and_nbgrader_mean_fast_even_on_gpu(clean_env, variable):
+    clean_env.setenv(variable, "1")
+    assert run_mode(torch.device("cuda"))[0] == "fast"
+
+
+@pytest.mark.parametrize("forced", ["fast", "full"])
+def test_env_overrides_both_ways(clean_env, forced):
+    clean_env.setenv("CI", "1")
+    clean_env.setenv(MODE_ENV, forced)
+    assert run_mode(torch.device("cpu"))[0] == forced
+    assert run_mode(torch.device("cuda"))[0] == forced
+
+
+def test_bad_override_is_a_clear_error(clean_env):
+    clean_env.setenv(MODE_ENV, "turbo")
+    with pytest.raises(ValueError, match=MODE_ENV):
+        run_mode()
+
+
+def test_budget_reads_settings_of_its_mode(clean_env):
+    clean_env.setenv(MODE_ENV, "full")
+    budget = setup(fast=dict(image_size=64), full=dict(image_size=256), verbose=False)
+    assert (budget.mode, budget.fast, budget.image_size) == ("full", False, 256)
+    clean_env.setenv(MODE_ENV, "fast")
+    assert setup(fast=dict(image_size=64), full=dict(image_size=256), verbose=False).image_size == 64
+
+
+def test_budget_names_unknown_settings(clean_env):
+    budget = setup(fast=dict(epochs=1), full=dict(epochs=9), verbose=False)
+    with pytest.raises(AttributeError, match="epochs"):
+        budget.image_size
+
+
+def test_fast_and_full_must_set_the_same_names(clean_env):
+    with pytest.raises(ValueError, match="steps"):
+        setup(fast=dict(epochs=1, steps=3), full=dict(epochs=9), verbose=False)
+
+
+def test_seed_makes_runs_repeat(clean_env):
+    setup(seed=7, verbose=False)
+    first = torch.rand(5)
+    setup(seed=7, verbose=False)
+    assert torch.equal(first, torch.rand(5))
+    setup(seed=8, verbose=False)
+    assert not torch.equal(first, torch.rand(5))
