@@ -44,10 +44,13 @@ def show_matrix(matrix, title=None, ax=None, fmt="{:g}", cmap="viridis"):
     return ax
 
 
-def overlay_segmentation(image, mask, palette, alpha=0.5, ignore_index=255):
-    """Colour each class of an (H, W) integer mask over a [0, 1] image; `palette` is a list of RGB triples."""
+def overlay_segmentation(image, mask, palette, alpha=0.5, ignore_index=255, background=0):
+    """Colour each class of an (H, W) integer mask over a [0, 1] image; `palette` is a list of RGB triples.
+
+    Background and void pixels keep the photo as it is (pass background=None to colour class 0 too).
+    """
     mask = torch.as_tensor(mask)
-    classes = [c for c in mask.unique().tolist() if c != ignore_index]
+    classes = [c for c in mask.unique().tolist() if c not in (ignore_index, background)]
     if not classes:
         return to_uint8(image)
     masks = torch.stack([mask == c for c in classes])

@@ -15,13 +15,15 @@ def test_show_images_makes_one_axis_per_image_with_titles():
 
 
 def test_overlay_colours_classes_and_leaves_void_alone():
-    image = torch.zeros(3, 4, 4)
+    image = torch.full((3, 4, 4), 0.5)
     mask = torch.tensor([[0, 0, 1, 1]] * 2 + [[255, 255, 255, 255]] * 2)
     palette = [(0, 0, 0), (255, 0, 0)]
     out = overlay_segmentation(image, mask, palette, alpha=1.0)
     assert out.dtype == torch.uint8 and out.shape == (3, 4, 4)
     assert out[:, 0, 2].tolist() == [255, 0, 0]
-    assert out[:, 3, 0].tolist() == [0, 0, 0]
+    assert out[:, 0, 0].tolist() == out[:, 3, 0].tolist() == [128, 128, 128]
+    with_background = overlay_segmentation(image, mask, palette, alpha=1.0, background=None)
+    assert with_background[:, 0, 0].tolist() == [0, 0, 0]
 
 
 def test_draw_boxes_paints_the_border():
