@@ -42,7 +42,7 @@ def test_train_lowers_the_loss_and_returns_every_step():
     y = x @ torch.tensor([[1.0], [-2.0], [0.5]])
     batches = [(x[i:i + 16], y[i:i + 16]) for i in range(0, 64, 16)]
     model = nn.Linear(3, 1)
-    history = train(model, batches, nn.functional.mse_loss, torch.optim.SGD(model.parameters(), lr=0.1), epochs=5)
-    assert len(history) == 5 * len(batches)
-    assert history[-1] < 0.01 * history[0]
-    assert evaluate(model, batches, nn.functional.mse_loss) < 0.01
+    history = train(model, batches, nn.functional.mse_loss, torch.optim.SGD(model.parameters(), lr=0.1), epochs=20)
+    assert len(history) == 20 * len(batches)
+    assert history[-1] < 1e-3 * history[0]
+    assert evaluate(model, batches, nn.functional.mse_loss) < 1e-3
