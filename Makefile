@@ -10,7 +10,7 @@ ASSIGNMENTS := $(notdir $(wildcard solutions/[0-9][0-9]_*))
 .PHONY: lab test release env clean-env
 
 lab: $(VENV)/.installed
-	jupyter lab notebooks/
+	jupyter lab --ServerApp.root_dir=notebooks
 
 test: $(VENV)/.installed
 	python -m pytest

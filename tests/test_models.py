@@ -89,3 +89,19 @@ def test_avg_pooling_option_changes_deep_features():
     maxed = vgg19_features(pooling="max")(image, "relu3_1")["relu3_1"]
     averaged = vgg19_features(pooling="avg")(image, "relu3_1")["relu3_1"]
     assert maxed.shape == averaged.shape and not torch.allclose(maxed, averaged)
+
+
+def test_torchvision_weights_offline_say_what_to_use_instead(monkeypatch):
+    import torchvision.models
+
+    def no_network(*args, **kwargs):
+        raise OSError("could not reach download.pytorch.org")
+
+    monkeypatch.setattr(torchvision.models, "vgg19", no_network)
+    with pytest.raises(RuntimeError, match="weights='original'"):
+        vgg19_features(weights="torchvision")
+
+
+def test_unknown_weights_name_is_a_clear_error():
+    with pytest.raises(ValueError, match="original"):
+        vgg19_features(weights="caffe")
