@@ -23,10 +23,12 @@ release: $(VENV)/.installed
 env: $(VENV)/.installed
 
 $(VENV)/.installed: pyproject.toml
+	@echo "Installing the course environment into $(VENV)/ (first time: about 3 minutes, ~6 GB with torch)..."
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	@$(BIN)/python -m pip install -qq --upgrade pip
+	@$(BIN)/python -m pip install -qq -e ".[dev]"
 	@touch $@
+	@echo "Environment ready."
 
 clean-env:
 	rm -rf $(VENV)

@@ -33,10 +33,14 @@ def show_matrix(matrix, title=None, ax=None, fmt="{:g}", cmap="viridis"):
     matrix = torch.as_tensor(matrix).detach().cpu().float()
     if ax is None:
         _, ax = plt.subplots(figsize=(0.5 * matrix.shape[1] + 1, 0.5 * matrix.shape[0] + 1))
-    ax.imshow(matrix.numpy(), cmap=cmap)
-    for (i, j), value in zip(torch.cartesian_prod(torch.arange(matrix.shape[0]), torch.arange(matrix.shape[1])).tolist(),
-                             matrix.flatten().tolist()):
-        ax.text(j, i, fmt.format(value), ha="center", va="center", color="w", fontsize=8)
+    shown = ax.imshow(matrix.numpy(), cmap=cmap)
+    for i in range(matrix.shape[0]):
+        for j in range(matrix.shape[1]):
+            value = matrix[i, j].item()
+            # dark text on bright cells, light text on dark ones
+            brightness = sum(shown.cmap(shown.norm(value))[:3]) / 3
+            ax.text(j, i, fmt.format(value), ha="center", va="center", fontsize=8,
+                    color="black" if brightness > 0.5 else "white")
     ax.set_xticks([])
     ax.set_yticks([])
     if title:

@@ -5,7 +5,8 @@ import torch.nn as nn
 
 matplotlib.use("Agg")
 
-from helpers import draw_boxes, evaluate, overlay_segmentation, plot_history, show_images, train  # noqa: E402
+from helpers import (draw_boxes, evaluate, overlay_segmentation, plot_history, show_images,  # noqa: E402
+                     show_matrix, train)
 
 
 def test_show_images_makes_one_axis_per_image_with_titles():
@@ -46,3 +47,10 @@ def test_train_lowers_the_loss_and_returns_every_step():
     assert len(history) == 20 * len(batches)
     assert history[-1] < 1e-3 * history[0]
     assert evaluate(model, batches, nn.functional.mse_loss) < 1e-3
+
+
+def test_show_matrix_writes_every_value_readably():
+    ax = show_matrix(torch.tensor([[0.0, 1.0], [2.0, 3.0]]))
+    texts = {t.get_text(): t.get_color() for t in ax.texts}
+    assert set(texts) == {"0", "1", "2", "3"}
+    assert texts["0"] == "white" and texts["3"] == "black"  # viridis: dark purple -> yellow
