@@ -17,8 +17,10 @@ lab: $(VENV)/.installed
 test: $(VENV)/.installed
 	python -m pytest
 
-# Regenerate every student notebook from its solution (nbgrader skips existing ones without --force).
+# Strip outputs from the sources (keeping cell ids), then regenerate every student notebook from its
+# solution (nbgrader silently skips existing ones without --force).
 release: $(VENV)/.installed
+	@nbstripout --keep-id solutions/*/*.ipynb
 	@for aid in $(ASSIGNMENTS); do nbgrader generate_assignment $$aid --force --quiet || exit 1; done
 	@rm -f gradebook.db
 
