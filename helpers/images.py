@@ -11,8 +11,8 @@ SKIMAGE_IMAGES = ("astronaut", "chelsea", "coffee", "rocket", "cat", "brick", "g
                   "camera", "coins", "moon", "text", "retina", "immunohistochemistry", "hubble_deep_field")
 
 
-def _read_array(name_or_path: str | Path) -> np.ndarray:
-    """Read pixels as uint8 (H, W, 3) from a file path or a `skimage.data` image name."""
+def read_rgb_array(name_or_path: str | Path) -> np.ndarray:
+    """Pixels as a uint8 (H, W, 3) array from a file path or a `skimage.data` image name (grey -> 3 channels)."""
     path = Path(name_or_path)
     if path.suffix and path.exists():
         return np.asarray(Image.open(path).convert("RGB"))
@@ -31,7 +31,7 @@ def _read_array(name_or_path: str | Path) -> np.ndarray:
 
 def load_image(name_or_path: str | Path, size: int | tuple[int, int] | None = None) -> torch.Tensor:
     """A (3, H, W) float tensor in [0, 1]; `size` int sets the longer side (aspect kept), a tuple sets (H, W)."""
-    image = torch.from_numpy(_read_array(name_or_path).copy()).permute(2, 0, 1).float() / 255
+    image = torch.from_numpy(read_rgb_array(name_or_path).copy()).permute(2, 0, 1).float() / 255
     if size is None:
         return image
     if isinstance(size, int):

@@ -21,10 +21,10 @@ from pathlib import Path
 
 import numpy as np
 from PIL import Image, ImageDraw
-from skimage import data
 from torchvision.datasets import VOCSegmentation
 
 from .cache import default_cache_dir
+from .images import read_rgb_array
 
 VOC_CLASSES = (
     "background",
@@ -348,12 +348,11 @@ def _crop(rng, picture, image_size):
 @lru_cache(maxsize=1)
 def _backgrounds():
     """Return the skimage photos and textures used as backgrounds, as RGB arrays."""
-    photos = [data.astronaut(), data.chelsea(), data.coffee(), data.rocket(), data.hubble_deep_field()]
-    return tuple(photos) + _grey_textures()
+    photos = ("astronaut", "chelsea", "coffee", "rocket", "hubble_deep_field")
+    return tuple(read_rgb_array(name) for name in photos) + _grey_textures()
 
 
 @lru_cache(maxsize=1)
 def _grey_textures():
     """Return skimage's grey textures (brick, grass, gravel, ...) as RGB arrays."""
-    textures = [data.brick(), data.grass(), data.gravel(), data.camera(), data.moon()]
-    return tuple(np.stack([texture] * 3, axis=-1) for texture in textures)
+    return tuple(read_rgb_array(name) for name in ("brick", "grass", "gravel", "camera", "moon"))
