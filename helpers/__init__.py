@@ -1,7 +1,8 @@
 """Helpers for the CV seminar notebooks: setup, images, plots, results tables, training loop, VGG19, offline VOC."""
-from .images import SKIMAGE_IMAGES, load_image, save_image, to_numpy_image, to_uint8
+from .images import SKIMAGE_IMAGES, load_image, read_rgb_array, save_image, to_numpy_image, to_uint8
 from .models import VGG19Features, vgg19_features, vgg19_layer_names
-from .plots import draw_boxes, overlay_segmentation, plot_history, show_images, show_matrix
+from .plots import (draw_boxes, overlay_segmentation, plot_history, show_images, show_matrices,
+                    show_matrix)
 from .report import results_table
 from .setup import Budget, pick_device, run_mode, seed_everything, setup
 from .training import evaluate, train

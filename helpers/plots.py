@@ -48,6 +48,15 @@ def show_matrix(matrix, title=None, ax=None, fmt="{:g}", cmap="viridis"):
     return ax
 
 
+def show_matrices(matrices: dict, size=3.0, fmt="{:g}", cmap="viridis"):
+    """Heat maps of several small 2-D tensors side by side, keyed by title; returns the figure."""
+    fig, axes = plt.subplots(1, len(matrices), figsize=(size * len(matrices), size), squeeze=False)
+    for ax, (title, matrix) in zip(axes[0], matrices.items()):
+        show_matrix(matrix, title=title, ax=ax, fmt=fmt, cmap=cmap)
+    fig.tight_layout()
+    return fig
+
+
 def overlay_segmentation(image, mask, palette, alpha=0.5, ignore_index=255, background=0):
     """Colour each class of an (H, W) integer mask over a [0, 1] image; `palette` is a list of RGB triples.
 

@@ -6,7 +6,7 @@ import torch.nn as nn
 matplotlib.use("Agg")
 
 from helpers import (draw_boxes, evaluate, overlay_segmentation, plot_history, show_images,  # noqa: E402
-                     show_matrix, train)
+                     show_matrices, show_matrix, train)
 
 
 def test_show_images_makes_one_axis_per_image_with_titles():
@@ -54,3 +54,9 @@ def test_show_matrix_writes_every_value_readably():
     texts = {t.get_text(): t.get_color() for t in ax.texts}
     assert set(texts) == {"0", "1", "2", "3"}
     assert texts["0"] == "white" and texts["3"] == "black"  # viridis: dark purple -> yellow
+
+
+def test_show_matrices_puts_each_titled_matrix_on_its_own_axis():
+    fig = show_matrices({"a": torch.zeros(2, 2), "b": torch.eye(3)})
+    assert [ax.get_title() for ax in fig.axes] == ["a", "b"]
+    assert [len(ax.texts) for ax in fig.axes] == [4, 9]
