@@ -9,3 +9,5 @@ c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 c.ExecutePreprocessor.timeout = 300
 c.Execute.timeout = 300
 c.Execute.interrupt_on_timeout = True
+# What a notebook run leaves next to itself (helpers.save_results) is not part of a release.
+c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", "*.results.json"]

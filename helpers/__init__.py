@@ -3,7 +3,7 @@ from .images import SKIMAGE_IMAGES, load_image, read_rgb_array, save_image, to_n
 from .models import VGG19Features, vgg19_features, vgg19_layer_names
 from .plots import (draw_boxes, overlay_segmentation, plot_history, show_images, show_matrices,
                     show_matrix)
-from .report import results_table
+from .report import results_table, save_results
 from .setup import Budget, pick_device, run_mode, seed_everything, setup
 from .training import evaluate, train
 

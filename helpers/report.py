@@ -1,4 +1,8 @@
-"""Results a notebook reports about itself: a markdown table, rendered in Jupyter and printed elsewhere."""
+"""Results a notebook reports about itself: a markdown table to read, a JSON file for benchmarks/."""
+import json
+import os
+from pathlib import Path
+
 
 
 def _format(value) -> str:
@@ -27,3 +31,23 @@ def results_table(rows: list[dict], title: str | None = None) -> str:
     else:
         print(text)
     return text
+
+
+RESULTS_ENV = "CV_SEMINAR_RESULTS"  # folder for <aid>.results.json; default: the notebook's own folder
+
+
+def save_results(aid: str, metrics: dict, headline: str) -> Path:
+    """Write what a notebook measured to `<aid>.results.json` (git-ignored) for benchmarks/ to collect."""
+    if headline not in metrics:
+        raise KeyError(f"headline {headline!r} is not one of the metrics {sorted(metrics)}")
+    folder = Path(os.environ.get(RESULTS_ENV) or ".")
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{aid}.results.json"
+    record = {"notebook": aid, "headline": headline, "metrics": {k: _plain(v) for k, v in metrics.items()}}
+    path.write_text(json.dumps(record, indent=2) + "\n")
+    return path
+
+
+def _plain(value):
+    """Tensors and numpy scalars as plain Python numbers, so they serialise to JSON."""
+    return value.item() if hasattr(value, "item") else value

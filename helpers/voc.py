@@ -71,15 +71,18 @@ def voc_colormap():
     return palette
 
 
-def find_voc_root(mode, root=None, download=False):
+def find_voc_root(mode, root=None, download=False, **offline):
     """Return a folder holding VOCdevkit/VOC2012 for torchvision's VOC classes.
 
-    mode "fast": the offline set, generated on first use, in root or the cache.
+    mode "fast": the offline set, generated on first use, in root or the cache;
+    `offline` are make_offline_voc's size arguments (each size has its own folder).
     mode "full": the real VOC 2012 in root (default: the cache's voc/), downloaded
     first when download is True; FileNotFoundError says what to do when it is missing.
     """
     if mode == "fast":
-        return make_offline_voc(root if root is not None else default_cache_dir() / "offline-voc")
+        if root is None:
+            root = default_cache_dir() / "offline-voc" / _offline_folder_name(**offline)
+        return make_offline_voc(root, **offline)
     if mode != "full":
         raise ValueError(f"mode must be 'fast' or 'full', not {mode!r}")
     root = Path(root) if root is not None else default_cache_dir() / "voc"
@@ -125,12 +128,20 @@ def make_offline_voc(root, num_train=40, num_val=16, image_size=(160, 120), seed
     try:
         _write_offline_voc(staging, num_train, num_val, tuple(image_size), seed)
         (staging / _MARKER).write_text(json.dumps(params, sort_keys=True) + "\n")
+        if _read_marker(voc_dir) == params:  # another process (a parallel notebook) made it meanwhile
+            return root
         if voc_dir.exists():
             shutil.rmtree(voc_dir)
         staging.rename(voc_dir)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return root
+
+
+def _offline_folder_name(num_train=40, num_val=16, image_size=(160, 120), seed=0):
+    """One cache folder per set of offline arguments, so notebooks with different sizes never clash."""
+    width, height = image_size
+    return f"train{num_train}-val{num_val}-{width}x{height}-seed{seed}"
 
 
 def _is_real_voc(root):

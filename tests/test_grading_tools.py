@@ -1,11 +1,13 @@
 """forbid() blocks a library call inside a test block only; results_table() writes a markdown table."""
+import json
+
 import pytest
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
 from helpers.grading import forbid
-from helpers.report import results_table
+from helpers.report import results_table, save_results
 
 
 def test_forbid_blocks_functions_methods_and_module_aliases():
@@ -44,3 +46,18 @@ def test_results_table_is_markdown_with_formatted_numbers(capsys):
 def test_results_table_needs_rows():
     with pytest.raises(ValueError):
         results_table([])
+
+
+def test_save_results_writes_json_for_benchmarks(tmp_path, monkeypatch):
+    monkeypatch.setenv("CV_SEMINAR_RESULTS", str(tmp_path))
+    path = save_results("03_segmentation", {"unet_miou": torch.tensor(0.8125), "seconds": 12}, headline="unet_miou")
+    assert path == tmp_path / "03_segmentation.results.json"
+    record = json.loads(path.read_text())
+    assert record == {"notebook": "03_segmentation", "headline": "unet_miou",
+                      "metrics": {"unet_miou": 0.8125, "seconds": 12}}
+
+
+def test_save_results_rejects_an_unknown_headline(tmp_path, monkeypatch):
+    monkeypatch.setenv("CV_SEMINAR_RESULTS", str(tmp_path))
+    with pytest.raises(KeyError, match="miou"):
+        save_results("03_segmentation", {"accuracy": 0.5}, headline="miou")

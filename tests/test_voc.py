@@ -170,3 +170,12 @@ def test_find_voc_root_full_reports_a_failed_download(monkeypatch, tmp_path):
     with pytest.raises(FileNotFoundError, match="host unreachable") as error:
         find_voc_root("full", root=tmp_path, download=True)
     assert "VOCtrainval_11-May-2012.tar" in str(error.value)
+
+
+def test_find_voc_root_fast_keeps_each_size_in_its_own_folder(tmp_path, monkeypatch):
+    monkeypatch.setenv("CV_SEMINAR_CACHE", str(tmp_path))
+    small = find_voc_root("fast", num_train=4, num_val=2, image_size=(64, 48))
+    large = find_voc_root("fast", num_train=6, num_val=2, image_size=(64, 48))
+    assert small != large and small.parent == large.parent == tmp_path / "offline-voc"
+    assert len(VOCSegmentation(small, image_set="train")) == 4  # the larger set did not overwrite it
+    assert len(VOCSegmentation(large, image_set="train")) == 6
