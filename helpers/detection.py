@@ -1,0 +1,80 @@
+"""Object detection shared by notebooks 04 and 05: VOC annotations as tensors, and VOC mAP.
+
+Boxes are xyxy in continuous pixel coordinates (torchvision's convention, no +1):
+a VOC box with 1-based inclusive pixels xmin..xmax covers [xmin − 1, xmax].
+"""
+import torch
+from torchvision.ops import box_iou
+
+from .voc import VOC_CLASSES
+
+VOC_OBJECT_CLASSES = VOC_CLASSES[1:]  # the 20 object classes; detection labels index this tuple
+
+
+def parse_voc_annotation(target: dict, keep_difficult: bool = False) -> dict:
+    """A VOCDetection target -> {"boxes": (K, 4) float xyxy pixels, "labels": (K,) int64, "size": (H, W)}."""
+    annotation = target["annotation"]
+    objects = annotation.get("object", [])
+    objects = [o for o in objects if keep_difficult or int(o.get("difficult", 0)) == 0]
+    boxes = [[float(o["bndbox"]["xmin"]) - 1, float(o["bndbox"]["ymin"]) - 1,
+              float(o["bndbox"]["xmax"]), float(o["bndbox"]["ymax"])] for o in objects]
+    labels = [VOC_OBJECT_CLASSES.index(o["name"]) for o in objects]
+    size = annotation["size"]
+    return {"boxes": torch.tensor(boxes, dtype=torch.float32).reshape(-1, 4),
+            "labels": torch.tensor(labels, dtype=torch.int64),
+            "size": (int(size["height"]), int(size["width"]))}
+
+
+def average_precision(pred_boxes, pred_scores, gt_boxes, iou_threshold=0.5) -> float:
+    """VOC 2010+ AP of one class; arguments are lists over images of (P, 4), (P,), (G, 4) tensors."""
+    num_gt = sum(len(g) for g in gt_boxes)
+    if num_gt == 0:
+        raise ValueError("average precision is undefined without ground-truth boxes")
+    detections = [(float(s), image, index) for image, scores in enumerate(pred_scores)
+                  for index, s in enumerate(scores.tolist())]
+    detections.sort(key=lambda d: -d[0])  # stable: ties keep image order
+    matched = [torch.zeros(len(g), dtype=torch.bool) for g in gt_boxes]
+    hits = []
+    for _, image, index in detections:
+        hits.append(_match(pred_boxes[image][index], gt_boxes[image], matched[image], iou_threshold))
+    if not hits:
+        return 0.0
+    true_positives = torch.tensor(hits, dtype=torch.float64).cumsum(0)
+    recall = true_positives / num_gt
+    precision = true_positives / torch.arange(1, len(hits) + 1, dtype=torch.float64)
+    return _area_under_envelope(recall, precision)
+
+
+def _match(box, gt_boxes, matched, iou_threshold) -> bool:
+    """Greedily match one detection to the unmatched ground truth of highest IoU ≥ threshold."""
+    if len(gt_boxes) == 0:
+        return False
+    ious = box_iou(box.view(1, 4).double(), gt_boxes.double())[0]
+    ious[matched] = -1.0
+    best = int(ious.argmax())
+    if ious[best] < iou_threshold:
+        return False
+    matched[best] = True
+    return True
+
+
+def _area_under_envelope(recall, precision) -> float:
+    """All-point interpolated AP: make precision monotone from the right, sum it over recall steps."""
+    recall = torch.cat([torch.zeros(1, dtype=recall.dtype), recall])
+    precision = torch.cat([torch.zeros(1, dtype=precision.dtype), precision])
+    envelope = precision.flip(0).cummax(0).values.flip(0)
+    return float(((recall[1:] - recall[:-1]) * envelope[1:]).sum())
+
+
+def mean_average_precision(pred_boxes, pred_scores, pred_labels, gt_boxes, gt_labels, iou_threshold=0.5) -> float:
+    """Mean of average_precision over the classes that have ground truth; lists over images."""
+    classes = sorted(set(torch.cat([l.reshape(-1) for l in gt_labels]).tolist())) if gt_labels else []
+    if not classes:
+        raise ValueError("mean average precision is undefined without ground-truth boxes")
+    aps = []
+    for c in classes:
+        keep = [labels == c for labels in pred_labels]
+        aps.append(average_precision([b[k] for b, k in zip(pred_boxes, keep)],
+                                     [s[k] for s, k in zip(pred_scores, keep)],
+                                     [g[labels == c] for g, labels in zip(gt_boxes, gt_labels)], iou_threshold))
+    return sum(aps) / len(aps)

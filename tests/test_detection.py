@@ -1,0 +1,47 @@
+"""VOC annotations become torchvision-convention boxes, and VOC mAP matches hand-computed cases."""
+import pytest
+import torch
+from torchvision.datasets import VOCDetection
+
+from helpers.detection import VOC_OBJECT_CLASSES, average_precision, mean_average_precision, parse_voc_annotation
+from helpers.voc import find_voc_root
+
+
+def test_parse_voc_annotation_gives_continuous_xyxy_boxes(tmp_path):
+    root = find_voc_root("fast", root=tmp_path, num_train=3, num_val=1, image_size=(64, 48))
+    image, target = VOCDetection(root, year="2012", image_set="train")[0]
+    parsed = parse_voc_annotation(target)
+    first = target["annotation"]["object"][0]
+    assert parsed["size"] == (48, 64) and parsed["boxes"].dtype == torch.float32
+    assert parsed["boxes"][0].tolist() == [int(first["bndbox"]["xmin"]) - 1, int(first["bndbox"]["ymin"]) - 1,
+                                           int(first["bndbox"]["xmax"]), int(first["bndbox"]["ymax"])]
+    assert VOC_OBJECT_CLASSES[parsed["labels"][0]] == first["name"]
+    assert (parsed["boxes"][:, 2:] <= torch.tensor([64, 48])).all()
+
+
+def box(x0, y0, x1, y1):
+    return torch.tensor([[x0, y0, x1, y1]], dtype=torch.float32)
+
+
+def test_average_precision_of_perfect_detections_is_one_and_of_none_is_zero():
+    gt = [box(0, 0, 10, 10), box(5, 5, 20, 20)]
+    assert average_precision(gt, [torch.tensor([0.9]), torch.tensor([0.8])], gt) == pytest.approx(1.0)
+    empty = [torch.zeros(0, 4), torch.zeros(0, 4)]
+    assert average_precision(empty, [torch.zeros(0), torch.zeros(0)], gt) == 0.0
+
+
+def test_average_precision_counts_duplicates_as_false_positives_and_uses_the_envelope():
+    gt = [torch.cat([box(0, 0, 10, 10), box(20, 20, 30, 30)])]
+    # ranks: hit, duplicate of the same object, miss, hit -> precision 1, 1/2, 1/3, 1/2 at recall .5, .5, .5, 1
+    preds = [torch.cat([box(0, 0, 10, 10), box(0, 0, 10, 9), box(50, 50, 60, 60), box(20, 20, 30, 30)])]
+    scores = [torch.tensor([0.9, 0.8, 0.7, 0.6])]
+    assert average_precision(preds, scores, gt) == pytest.approx(0.5 * 1.0 + 0.5 * 0.5)
+
+
+def test_mean_average_precision_averages_classes_with_ground_truth_only():
+    gt_boxes, gt_labels = [torch.cat([box(0, 0, 10, 10), box(20, 20, 30, 30)])], [torch.tensor([0, 1])]
+    preds = [torch.cat([box(0, 0, 10, 10), box(50, 50, 60, 60), box(0, 0, 5, 5)])]
+    scores, labels = [torch.tensor([0.9, 0.8, 0.7])], [torch.tensor([0, 1, 7])]
+    assert mean_average_precision(preds, scores, labels, gt_boxes, gt_labels) == pytest.approx(0.5)
+    with pytest.raises(ValueError, match="ground-truth"):
+        mean_average_precision(preds, scores, labels, [torch.zeros(0, 4)], [torch.zeros(0, dtype=torch.long)])
