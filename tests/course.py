@@ -20,13 +20,19 @@ def nbgrader(course: Path, *args: str) -> subprocess.CompletedProcess:
 
 
 def make_course(root: Path) -> Path:
-    """Copy the sources and the config into `root` and release every assignment there."""
+    """Copy the sources and the config into `root`: an nbgrader course with nothing released yet."""
     root.mkdir(parents=True, exist_ok=True)
     shutil.copytree(REPO / "solutions", root / "solutions")
     shutil.copy(REPO / "nbgrader_config.py", root)
-    for aid in ASSIGNMENTS:
-        nbgrader(root, "generate_assignment", aid, "--force")
     return root
+
+
+def release(course: Path, aid: str) -> Path:
+    """Release `aid` in `course` (once) and return the student notebook's folder."""
+    folder = course / "notebooks" / aid
+    if not folder.exists():
+        nbgrader(course, "generate_assignment", aid, "--force")
+    return folder
 
 
 def read_notebook(path: Path) -> dict:

@@ -3,7 +3,7 @@ import re
 
 import pytest
 
-from course import ASSIGNMENTS, REPO, nbgrader_cells, read_notebook, source
+from course import ASSIGNMENTS, REPO, nbgrader_cells, read_notebook, release, source
 
 BLOCK = re.compile(r"### BEGIN (SOLUTION|HIDDEN TESTS)\n(.*?)### END \1", re.S)
 
@@ -15,7 +15,7 @@ def test_there_are_assignments():
 @pytest.mark.parametrize("aid", ASSIGNMENTS)
 def test_release_is_in_sync_with_solutions(course, aid):
     committed = REPO / "notebooks" / aid
-    generated = course / "notebooks" / aid
+    generated = release(course, aid)
     files = lambda folder: sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
     assert files(committed) == files(generated), "run `make release` and commit notebooks/"
     for name in files(generated):
