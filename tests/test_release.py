@@ -1,9 +1,16 @@
 """The student notebooks are exactly what nbgrader generates from solutions/, and leak nothing."""
 import re
+import subprocess
 
 import pytest
 
 from course import ASSIGNMENTS, REPO, nbgrader_cells, read_notebook, release, source
+
+def tracked_files(folder):
+    """Files git tracks under `folder` (not what a student's run left there: checkpoints, results)."""
+    listed = subprocess.run(["git", "ls-files", "-z", "."], cwd=folder, capture_output=True, text=True, check=True)
+    return sorted(name for name in listed.stdout.split("\0") if name)
+
 
 BLOCK = re.compile(r"### BEGIN (SOLUTION|HIDDEN TESTS)\n(.*?)### END \1", re.S)
 
@@ -17,7 +24,7 @@ def test_release_is_in_sync_with_solutions(course, aid):
     committed = REPO / "notebooks" / aid
     generated = release(course, aid)
     files = lambda folder: sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
-    assert files(committed) == files(generated), "run `make release` and commit notebooks/"
+    assert tracked_files(committed) == files(generated), "run `make release` and commit notebooks/"
     for name in files(generated):
         if name.endswith(".ipynb"):
             assert read_notebook(committed / name) == read_notebook(generated / name), (
