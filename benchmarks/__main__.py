@@ -1,0 +1,50 @@
+"""python -m benchmarks [--only 01_unpooling ...] [--timeout S]: run, print the table, write results.json."""
+import argparse
+import sys
+from pathlib import Path
+
+from .report import machine, markdown_table, write_json
+from .runner import run_notebook
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def find_notebooks(solutions: Path, only: list[str] | None) -> list[Path]:
+    """solutions/NN_topic/NN_topic.ipynb, in order, optionally only the named ones."""
+    found = {d.name: d / f"{d.name}.ipynb" for d in sorted(solutions.glob("[0-9][0-9]_*"))
+             if (d / f"{d.name}.ipynb").exists()}
+    unknown = sorted(set(only or []) - set(found))
+    if unknown:
+        raise SystemExit(f"no such notebook(s): {', '.join(unknown)}; known: {', '.join(found)}")
+    return [path for name, path in found.items() if not only or name in only]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
+    parser.add_argument("--only", nargs="+", action="extend", metavar="NN_topic", help="run just these notebooks")
+    parser.add_argument("--timeout", type=int, default=300, metavar="S", help="per-cell timeout (default 300 s)")
+    parser.add_argument("--solutions", type=Path, default=REPO / "solutions", help=argparse.SUPPRESS)
+    parser.add_argument("--output", type=Path, default=REPO / "benchmarks" / "results.json",
+                        help="JSON file for the results (default benchmarks/results.json; --only merges into it)")
+    args = parser.parse_args(argv)
+
+    records = []
+    for path in find_notebooks(args.solutions, args.only):
+        print(f"running {path.stem} ...", file=sys.stderr, flush=True)
+        records.append(run_notebook(path, timeout=args.timeout))
+        r = records[-1]
+        print(f"  {r['status']}: {r['wall_s']} s, {r['peak_rss_mib']} MiB", file=sys.stderr, flush=True)
+    info = machine()
+    print(markdown_table(records))
+    loads = ", ".join(str(r.get("load_1min")) for r in records)
+    print(f"\nMeasured on {info['cpu']}, {info['cores']} cores, torch {info['torch']}, {info['date']} "
+          f"(1-min load average after each notebook: {loads}).")
+    write_json(args.output, records, info, merge=bool(args.only))
+    failed = [r["notebook"] for r in records if r["status"] != "ok"]
+    if failed:
+        print(f"\nFAILED: {', '.join(failed)}", file=sys.stderr)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

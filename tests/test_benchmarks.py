@@ -1,0 +1,52 @@
+"""benchmarks/ runs a notebook in fast mode and records its time, memory and the metric it saved itself."""
+import json
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_notebook
+
+from benchmarks.__main__ import main
+from benchmarks.runner import run_notebook
+
+
+def write_notebook(folder, aid, *sources):
+    """solutions-like layout: folder/aid/aid.ipynb with one code cell per source."""
+    path = folder / aid / f"{aid}.ipynb"
+    path.parent.mkdir(parents=True)
+    nb = new_notebook(cells=[new_code_cell(s) for s in sources])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, path)
+    return path
+
+
+TINY = ("import os, time\n"
+        "assert os.environ['CV_SEMINAR_MODE'] == 'fast'\n"
+        "block = bytearray(300 * 2**20)  # 300 MiB, touched below so it is resident\n"
+        "block[::4096] = b'x' * len(block[::4096])\n"
+        "time.sleep(0.5)",
+        "from helpers import save_results\n"
+        "save_results('90_tiny', {'accuracy': 0.75, 'steps': 3}, headline='accuracy')")
+
+
+def test_runner_records_time_memory_and_the_saved_metric(tmp_path):
+    path = write_notebook(tmp_path / "solutions", "90_tiny", *TINY)
+    record = run_notebook(path, timeout=60)
+    assert record["status"] == "ok", record["error"]
+    assert (record["headline"], record["value"]) == ("accuracy", 0.75)
+    assert record["metrics"] == {"accuracy": 0.75, "steps": 3}
+    assert 0.5 <= record["wall_s"] < 60 and record["cpu_s"] > 0
+    assert 300 <= record["peak_rss_mib"] < 3000, f"the kernel held a 300 MiB block: {record['peak_rss_mib']} MiB"
+    assert not list(path.parent.glob("*.results.json")), "results go to a temp dir, not next to the notebook"
+
+
+def test_main_reports_missing_metric_and_failure(tmp_path, capsys):
+    solutions = tmp_path / "solutions"
+    write_notebook(solutions, "91_no_results", "x = 1 + 1")
+    write_notebook(solutions, "92_broken", "raise ValueError('broken on purpose')")
+    output = tmp_path / "results.json"
+    assert main(["--solutions", str(solutions), "--output", str(output), "--timeout", "60"]) == 1
+    table = capsys.readouterr().out
+    assert "| 91_no_results |" in table and "| — | yes |" in table
+    assert "FAILED: CellExecutionError" in table and "broken on purpose" in table
+    saved = json.loads(output.read_text())
+    assert {"cpu", "cores", "torch", "date"} <= set(saved["machine"])
+    assert [r["status"] for r in saved["notebooks"]] == ["ok", "failed"]
