@@ -9,13 +9,32 @@ export PATH := $(BIN):$(PATH)
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 ASSIGNMENTS := $(notdir $(wildcard solutions/[0-9][0-9]_*))
 
-.PHONY: lab test release env clean-env
+.PHONY: lab test browser benchmark release env clean-env
 
 lab: $(VENV)/.installed
 	jupyter lab --ServerApp.root_dir=notebooks $(ROOT_FLAG)
 
-test: $(VENV)/.installed
+test: $(VENV)/.installed browser sandbox-tools
 	python -m pytest
+
+# tests/test_browser.py opens a notebook in JupyterLab in Debian's Chromium (driven by Playwright, which
+# downloads no browser of its own). Install Chromium when it is missing and we may (root with apt-get);
+# otherwise say how: the test then fails with the same advice, it never skips.
+browser:
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 \
+	|| [ -n "$$CV_SEMINAR_CHROMIUM" ] || \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "Installing Debian's chromium for the browser test (apt-get, about a minute)..."; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+		|| echo "Could not install chromium: tests/test_browser.py will fail (README, Tests)."; \
+	else \
+		echo "No Chromium found: 'sudo apt-get install -y chromium' (Debian/Ubuntu) or set CV_SEMINAR_CHROMIUM;" \
+		     "tests/test_browser.py fails without it."; \
+	fi
+
+# Run every solution notebook in fast mode: time, peak memory, headline metric -> benchmarks/results.json.
+benchmark: $(VENV)/.installed
+	python -m benchmarks
 
 # Strip outputs from the sources (keeping cell ids), then regenerate every student notebook from its
 # solution (nbgrader silently skips existing ones without --force).
@@ -36,3 +55,49 @@ $(VENV)/.installed: pyproject.toml
 
 clean-env:
 	rm -rf $(VENV)
+
+# Instructor workflow (README "For instructors"): one step per target, each `python -m instructor <step>`.
+#   make collect FROM=downloads/ [ROSTER=roster.csv]     make preflight     make autograde [SANDBOX=1]
+#   make export-grades     make grade FROM=downloads/ [ROSTER=...] [SANDBOX=1]  (all of the above)
+# ONLY="01_unpooling ..." limits a step to some assignments; TIMEOUT=S sets the per-cell timeout.
+ONLY ?=
+GRADE_FLAGS = $(if $(SANDBOX),--sandbox) $(if $(TIMEOUT),--timeout $(TIMEOUT))
+
+.PHONY: collect preflight autograde export-grades grade sandbox-tools benchmark-grading
+
+collect: $(VENV)/.installed
+	@test -n "$(FROM)" || { echo "usage: make collect FROM=folder/ [ROSTER=roster.csv]"; exit 2; }
+	python -m instructor collect "$(FROM)" $(if $(ROSTER),--roster "$(ROSTER)")
+
+preflight: $(VENV)/.installed
+	python -m instructor preflight $(ONLY)
+
+autograde: $(VENV)/.installed $(if $(SANDBOX),sandbox-tools)
+	python -m instructor autograde $(ONLY) $(GRADE_FLAGS)
+
+export-grades: $(VENV)/.installed
+	python -m instructor export $(ONLY)
+
+grade: $(VENV)/.installed $(if $(SANDBOX),sandbox-tools)
+	@test -n "$(FROM)" || { echo "usage: make grade FROM=folder/ [ROSTER=roster.csv] [SANDBOX=1]"; exit 2; }
+	python -m instructor grade "$(FROM)" $(if $(ROSTER),--roster "$(ROSTER)") \
+		$(if $(ONLY),--assignments $(ONLY)) $(GRADE_FLAGS)
+
+# bubblewrap (bwrap) runs student code with no network and a read-only view (python -m instructor
+# autograde --sandbox). Installed with apt-get when we may (root); otherwise this says how.
+sandbox-tools:
+	@command -v bwrap >/dev/null 2>&1 || \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "Installing bubblewrap for the grading sandbox (apt-get)..."; \
+		(apt-get install -y -qq bubblewrap >/dev/null 2>&1 || \
+		 (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap >/dev/null)); \
+	else \
+		echo "bubblewrap is missing: 'sudo apt-get install -y bubblewrap' (Debian/Ubuntu), 'sudo dnf install bubblewrap'" \
+		     "(Fedora); --sandbox and its tests fail until it is there."; \
+	fi
+	@python -c "from instructor.sandbox import check_available as c; print('sandbox ready:', c())" 2>/dev/null \
+	|| echo "The grading sandbox cannot start here (README, For instructors: Sandbox)."
+
+# Seconds per submission to autograde N copies of a notebook's solution (README "For instructors").
+benchmark-grading: $(VENV)/.installed
+	python benchmarks/grading_throughput.py $(if $(N),--copies $(N))

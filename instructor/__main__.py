@@ -1,0 +1,114 @@
+"""python -m instructor <step>: release, collect, preflight, autograde, export, or grade (the last four).
+
+Run from the course root (the repo), with .venv/bin on PATH. Outputs: submitted/, autograded/ and
+gradebook.db (nbgrader's), grades/<aid>.csv, grades/totals.csv, grades/reports/*.json, and
+feedback/<student>/<aid>/<aid>.html.
+"""
+import argparse
+import sys
+from pathlib import Path
+
+from . import reports
+from .course import Course
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    course = Course(Path(args.course).resolve())
+    if not course.solutions.is_dir():
+        raise SystemExit(f"{course.root} has no solutions/: run from the course root or pass --course")
+    return args.run(course, args) or 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m instructor", description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--course", default=".", help="course root (default: the current folder)")
+    steps = p.add_subparsers(dest="step", required=True, metavar="STEP")
+
+    s = steps.add_parser("release", help="strip outputs from solutions/ and regenerate notebooks/")
+    s.add_argument("assignments", nargs="*", metavar="NN_topic")
+    s.set_defaults(run=run_release)
+
+    s = steps.add_parser("collect", help="copy a folder of downloaded notebooks into submitted/")
+    _collect_args(s)
+    s.set_defaults(run=run_collect)
+
+    s = steps.add_parser("preflight", help="check and repair submissions; report per submission")
+    s.add_argument("assignments", nargs="*", metavar="NN_topic")
+    s.set_defaults(run=run_preflight)
+
+    s = steps.add_parser("autograde", help="preflight, then autograde every gradable submission")
+    _grading_args(s)
+    s.set_defaults(run=run_autograde)
+
+    s = steps.add_parser("export", help="grades/<aid>.csv, grades/totals.csv and feedback pages")
+    s.add_argument("assignments", nargs="*", metavar="NN_topic")
+    s.set_defaults(run=run_export)
+
+    s = steps.add_parser("grade", help="collect FOLDER, autograde and export in one go")
+    _collect_args(s)
+    _grading_args(s, positional=False)
+    s.set_defaults(run=run_grade)
+    return p
+
+
+def _collect_args(s) -> None:
+    s.add_argument("folder", help="one sub-folder per student, or a flat folder with --roster")
+    s.add_argument("--roster", help="CSV with a 'student' column; other columns are names found in file names")
+
+
+def _grading_args(s, positional: bool = True) -> None:
+    if positional:
+        s.add_argument("assignments", nargs="*", metavar="NN_topic")
+    else:
+        s.add_argument("--assignments", nargs="+", default=[], metavar="NN_topic")
+    s.add_argument("--sandbox", action="store_true",
+                   help="run student code under bubblewrap: no network, read-only view, only its folder writable")
+    s.add_argument("--timeout", type=int, help="seconds per cell (default: nbgrader_config.py's Execute.timeout)")
+    s.add_argument("--output-limit", type=int, help="bytes of output kept per cell (default 1,000,000)")
+
+
+def run_release(course: Course, args) -> None:
+    from .release import release
+    print("released:", ", ".join(release(course, args.assignments)))
+
+
+def run_collect(course: Course, args) -> None:
+    from .collect import Roster, collect, print_report
+    roster = Roster.read(Path(args.roster)) if args.roster else None
+    print_report(collect(course, Path(args.folder), roster))
+
+
+def run_preflight(course: Course, args) -> None:
+    from .preflight import preflight
+    reports.print_entries("preflight (grades/reports/preflight.json):", preflight(course, args.assignments))
+
+
+def run_autograde(course: Course, args) -> int:
+    from .autograde import FAILED, autograde
+    from .sandbox import SandboxUnavailable
+    try:
+        entries = autograde(course, args.assignments, sandbox=args.sandbox, timeout=args.timeout,
+                            output_limit=args.output_limit)
+    except SandboxUnavailable as error:
+        raise SystemExit(f"--sandbox: {error}")
+    reports.print_entries("autograde (grades/reports/autograde.json):", entries)
+    return 1 if any(e["status"] == FAILED for e in entries.values()) else 0
+
+
+def run_export(course: Course, args) -> None:
+    from .export import export
+    for path in export(course, args.assignments):
+        print(f"  wrote {path.relative_to(course.root)}")
+
+
+def run_grade(course: Course, args) -> int:
+    run_collect(course, args)
+    status = run_autograde(course, args)
+    run_export(course, args)
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,177 @@
+"""nbgrader's Execute preprocessor, hardened for real submissions.
+
+On top of nbgrader's per-cell timeout and interrupt it:
+- preloads the libraries the locked cells import, before any cell's clock starts, so a timeout measures
+  the cell's own work, not how long `import torch` takes on a busy machine;
+- installs guard.py in the kernel and checks it before and after every graded cell: a rebound
+  comparison function is put back before the test, and a test during which one was rebound fails;
+- keeps at most `output_limit` bytes of output per cell (100 MB of prints costs nothing downstream);
+- restarts a kernel that died or ignored the interrupt, so grading goes on with the next cell;
+- optionally starts the kernel in the bubblewrap sandbox (sandbox.py).
+What it did to a submission is left in NOTES, read by autograde.py.
+"""
+import ast
+from pathlib import Path
+
+import nbformat
+from jupyter_core.utils import ensure_async, run_sync
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
+from nbgrader.preprocessors import Execute
+from traitlets import Bool, Integer
+
+from .notebooks import grade_id, is_grade, is_locked
+from .scan import _parse
+
+NOTES: dict[str, list[str]] = {}  # "student/aid" -> what happened in the last run
+GUARD_SOURCE = (Path(__file__).parent / "guard.py").read_text(encoding="utf-8")
+CHECK = "__grader_guard__.check()"
+QUIET_KERNEL = "--IPKernelApp.log_level=ERROR"
+PREPARE = '''
+def __grader_prepare__(modules, guard_source):
+    import importlib
+    for name in modules:
+        try:
+            importlib.import_module(name)
+        except Exception:
+            pass
+    namespace = {"__name__": "grader_guard"}
+    exec(compile(guard_source, "grader_guard", "exec"), namespace)
+    namespace["install"]()
+__grader_prepare__(%r, %r)
+del __grader_prepare__
+'''
+
+
+def imported_modules(nb: dict) -> list[str]:
+    """Absolute modules imported by the locked cells (the course's own code), in order."""
+    modules = []
+    for cell in nb["cells"]:
+        tree = _parse(cell) if is_locked(cell) else None
+        for node in ast.walk(tree) if tree else []:
+            if isinstance(node, ast.Import):
+                modules += [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                modules.append(node.module)
+    return list(dict.fromkeys(m for m in modules if m != "__future__"))
+
+
+class GuardedExecute(Execute):
+    """Execute with preload, guard, output limit, kernel restarts and an optional sandbox."""
+
+    output_limit = Integer(1_000_000, help="Bytes of output kept per cell; the rest is dropped.").tag(config=True)
+    sandbox = Bool(False, help="Run the kernel under bubblewrap (see instructor/sandbox.py).").tag(config=True)
+    # nbclient waits 4 s for a finished cell's output; 100 MB of prints on a busy machine needs longer, and
+    # running out means a kernel restart (it cannot tell that from a kernel that ignored the interrupt).
+    iopub_timeout = Integer(60, help="Seconds to wait for a finished cell's last output.").tag(config=True)
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        if self.sandbox:
+            from .sandbox import SandboxedKernelManager
+            self.kernel_manager_class = SandboxedKernelManager
+
+    def preprocess(self, nb, resources=None, km=None):
+        """Execute `nb`; record what happened under the submission's name in NOTES."""
+        info = (resources or {}).get("nbgrader", {})
+        name = f"{info.get('student', '')}/{info.get('assignment', '')}"
+        self._notes, self._ready, self._label, self._last = [], False, "", ""
+        self._preload = imported_modules(nb)
+        if QUIET_KERNEL not in self.extra_arguments:  # ipykernel's TCP warning, once per submission, is noise
+            self.extra_arguments = [*self.extra_arguments, QUIET_KERNEL]
+        try:
+            return super().preprocess(nb, resources, km)
+        finally:
+            NOTES[name] = list(dict.fromkeys(self._notes))
+
+    def preprocess_cell(self, cell, resources, index):
+        """Run one cell between two guard checks when it is graded; survive a dead or stuck kernel."""
+        if cell.cell_type != "code" or not cell.source.strip():
+            return super().preprocess_cell(cell, resources, index)
+        if not self._ready:
+            self._prepare()
+        self._label = grade_id(cell) or f"cell {index + 1}" + (f" (after {self._last})" if self._last else "")
+        self._last = grade_id(cell) or self._last
+        self._kept, self._cut = 0, False
+        if is_grade(cell):
+            rebound = self._check()
+            if rebound:
+                self._notes.append(f"{', '.join(rebound)} rebound before {self._label}: restored, the test "
+                                   f"ran with the originals")
+        try:
+            cell, resources = super().preprocess_cell(cell, resources, index)
+        except (CellTimeoutError, DeadKernelError) as error:
+            self._restart(cell, error)
+        if is_grade(cell):
+            rebound = self._check()
+            if rebound:
+                self._fail(cell, f"{', '.join(rebound)} rebound while this test ran: it does not count")
+                self._notes.append(f"{', '.join(rebound)} rebound while {self._label} ran: not counted")
+        return cell, self.resources
+
+    def _prepare(self) -> None:
+        """Preload the course's imports and install the guard (not under any cell's timeout)."""
+        reply = self._silent(PREPARE % (self._preload, GUARD_SOURCE), timeout=max(self.timeout or 0, 600))
+        if not reply or reply["content"]["status"] != "ok":
+            self._notes.append("could not install the grader's guard in the kernel")
+        self._ready = True
+
+    def _check(self) -> list[str]:
+        """What the guard found rebound (and restored); a missing guard counts as tampering."""
+        reply = self._silent("", expressions={"rebound": CHECK})
+        result = (reply or {}).get("content", {}).get("user_expressions", {}).get("rebound", {})
+        try:
+            return [str(name) for name in ast.literal_eval(result["data"]["text/plain"])]
+        except (KeyError, ValueError, SyntaxError, TypeError):  # no guard, or an answer bent by student code
+            return ["the grader's guard (removed or tampered with)"]
+
+    def _silent(self, code: str, expressions: dict | None = None, timeout: int | None = None) -> dict | None:
+        """Run `code` in the kernel without history, output or execution count; return the reply."""
+        async def run():
+            msg_id = await ensure_async(self.kc.execute(code, silent=True, store_history=False,
+                                                        user_expressions=expressions or {}))
+            return await self.async_wait_for_reply(msg_id)
+        saved, self.timeout = self.timeout, timeout or self.timeout
+        try:
+            return run_sync(run)()
+        finally:
+            self.timeout = saved
+
+    def _fail(self, cell, message: str) -> None:
+        """Make a graded cell count as failed, with `message` as its visible error."""
+        cell.outputs.append(nbformat.v4.new_output("error", ename="GraderError", evalue=message, traceback=[]))
+
+    def _restart(self, cell, error: Exception) -> None:
+        """The kernel died or ignored the interrupt: fail this cell, start a fresh kernel for the next."""
+        what = "died" if isinstance(error, DeadKernelError) else "did not stop after the timeout"
+        self._fail(cell, f"the kernel {what}; later cells ran in a fresh kernel")
+        self._notes.append(f"kernel {what} in {self._label}: restarted, later cells ran in a fresh kernel")
+        run_sync(self.km.restart_kernel)(now=True)
+        run_sync(self.kc.wait_for_ready)(timeout=self.startup_timeout)
+        self._ready = False
+
+    def on_cell_executed(self, **kwargs):
+        """nbgrader's error bookkeeping, plus a note when the cell hit the timeout."""
+        super().on_cell_executed(**kwargs)
+        if kwargs["execute_reply"]["content"].get("ename") == "CellTimeoutError":
+            self._notes.append(f"{self._label} timed out after {self.timeout} s: interrupted, grading went on")
+
+    def output(self, outs, msg, display_id, cell_index):
+        """Keep a cell's output up to `output_limit` bytes; errors are always kept."""
+        content = msg["content"]
+        if msg["msg_type"] == "error" or self.output_limit < 0:
+            return super().output(outs, msg, display_id, cell_index)
+        size = len(content.get("text", "")) + sum(len(str(v)) for v in content.get("data", {}).values())
+        room = self.output_limit - self._kept
+        if size <= room:
+            self._kept += size
+            return super().output(outs, msg, display_id, cell_index)
+        if msg["msg_type"] == "stream" and room > 0:
+            msg = {**msg, "content": {**content, "text": content["text"][:room]}}
+            super().output(outs, msg, display_id, cell_index)
+        self._kept = self.output_limit
+        if not self._cut:
+            self._cut = True
+            outs.append(nbformat.v4.new_output(
+                "stream", name="stdout", text=f"\n[output cut by the grader after {self.output_limit:,} bytes]\n"))
+            self._notes.append(f"{self._label} printed more than {self.output_limit:,} bytes: output cut")
+        return None

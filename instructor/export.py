@@ -1,0 +1,111 @@
+"""Export: grades/<aid>.csv (student, points per exercise, total, max, flags), grades/totals.csv, and a
+feedback page per graded submission at feedback/<student>/<aid>/<aid>.html.
+
+Rows are sorted by student, columns follow the notebook, numbers are printed the same way every time, and
+flags are the steps' deterministic notes: grading the same files twice gives byte-identical CSVs.
+"""
+import csv
+from pathlib import Path
+
+from nbgrader.api import Gradebook, MissingEntry
+
+from . import feedback, notebooks, reports
+from .autograde import GRADED
+from .course import Course
+
+SCAN_PREFIX = "suspicious code"
+
+
+def export(course: Course, aids: list[str] | None = None) -> list[Path]:
+    """Write the CSVs and feedback pages for `aids` (default: every released assignment)."""
+    aids = [aid for aid in (aids or course.assignments()) if course.release_path(aid).is_file()]
+    written, totals = [], {}
+    for aid in aids:
+        exercises = {notebooks.grade_id(c): float(notebooks.meta(c)["points"])
+                     for c in notebooks.grade_cells(course.release(aid))}
+        rows = [row(course, student, aid, exercises) for student in students(course, aid)]
+        written.append(write_csv(course.grades / f"{aid}.csv", ["student", *exercises, "total", "max", "flags"], rows))
+        for r in rows:
+            totals.setdefault(r["student"], {})[aid] = r["total"]
+            if r.pop("_graded"):
+                written.append(write_feedback(course, r["student"], aid, exercises))
+    written.append(write_totals(course, aids, totals))
+    return written
+
+
+def students(course: Course, aid: str) -> list[str]:
+    """Everyone who should have a row: the roster (via collect) and whoever submitted."""
+    known = set(reports.load(course, "collect").get("students", []))
+    return sorted(known | set(course.submissions(aid)))
+
+
+def scores(course: Course, student: str, aid: str) -> dict[str, float | None]:
+    """grade_id -> points from the gradebook ({} when the submission was never graded)."""
+    if not course.gradebook.is_file():
+        return {}
+    with Gradebook(f"sqlite:///{course.gradebook}") as gb:
+        try:
+            submission = gb.find_submission(aid, student)
+        except MissingEntry:
+            return {}
+        return {g.name: g.score for nb in submission.notebooks for g in nb.grades}
+
+
+def row(course: Course, student: str, aid: str, exercises: dict[str, float]) -> dict:
+    """One CSV row: points per exercise, total, max and flags (blank points when not graded)."""
+    status = reports.load(course, "autograde").get(reports.key(student, aid), {}).get("status")
+    graded = status == GRADED
+    points = scores(course, student, aid) if graded else {}
+    r = {"student": student, **{gid: _fmt(points.get(gid)) for gid in exercises}}
+    r["total"] = _fmt(sum(p or 0 for p in points.values())) if graded else ""
+    r["max"] = _fmt(sum(exercises.values()))
+    r["flags"] = "; ".join(flags(course, student, aid, status))
+    r["_graded"] = graded
+    return r
+
+
+def flags(course: Course, student: str, aid: str, status: str | None) -> list[str]:
+    """Why a row needs a look: missing, not gradable, failed, repaired, rebinding, timeouts ..."""
+    out = []
+    if not course.submission_path(student, aid).is_file():
+        out.append("no submission")
+        out += reports.load(course, "collect").get("notes", {}).get(student, [])  # unmatched files
+    elif status is None:
+        out.append("not autograded yet")
+    elif status != GRADED:
+        out.append(status)
+    return out + reports.notes_for(course, student, aid)
+
+
+def write_csv(path: Path, columns: list[str], rows: list[dict]) -> Path:
+    """A CSV with '\\n' line ends, columns in the given order."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        writer = csv.DictWriter(f, columns, lineterminator="\n", extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+def write_totals(course: Course, aids: list[str], totals: dict) -> Path:
+    """grades/totals.csv: one row per student, one total per assignment."""
+    rows = [{"student": s, **{aid: t.get(aid, "") for aid in aids}} for s, t in sorted(totals.items())]
+    return write_csv(course.grades / "totals.csv", ["student", *aids], rows)
+
+
+def write_feedback(course: Course, student: str, aid: str, exercises: dict[str, float]) -> Path:
+    """feedback/<student>/<aid>/<aid>.html from the autograded notebook and the gradebook."""
+    autograded_path = course.autograded / student / aid / f"{aid}.ipynb"
+    autograded = notebooks.read(autograded_path) if autograded_path.is_file() else None
+    points = scores(course, student, aid)
+    rows = feedback.results(autograded, {gid: (points.get(gid), m) for gid, m in exercises.items()})
+    notes = [n for n in reports.notes_for(course, student, aid) if not n.startswith(SCAN_PREFIX)]
+    path = course.feedback / student / aid / f"{aid}.html"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(feedback.render(student, aid, rows, notes), encoding="utf-8")
+    return path
+
+
+def _fmt(x) -> str:
+    """Points as the CSV shows them: 1, 0.5, '' for none."""
+    return "" if x is None else f"{x:g}"
