@@ -1,4 +1,6 @@
 """How `pytest -n` splits the suite over CPU cores (a root conftest, so `pytest solutions/...` uses it too)."""
+import os
+
 import pytest
 
 
@@ -17,3 +19,10 @@ def pytest_xdist_make_scheduler(config, log):
             return nodeid if nodeid.endswith("]") else super()._split_scope(nodeid)
 
     return NotebookScheduling(config, log)
+
+
+def pytest_configure(config):
+    """With one worker per core, one math thread per worker: more would spin-wait for cores that are busy."""
+    if config.getoption("numprocesses", default=None):
+        for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+            os.environ.setdefault(name, "1")
