@@ -43,8 +43,9 @@ def load_image(name_or_path: str | Path, size: int | tuple[int, int] | None = No
 
 
 def to_numpy_image(image: torch.Tensor) -> np.ndarray:
-    """A (3, H, W) or (H, W) tensor in [0, 1] as an (H, W, 3) / (H, W) float array for matplotlib."""
-    image = image.detach().float().cpu().clamp(0, 1)
+    """A (3, H, W) or (H, W) tensor in [0, 1] (or uint8, as draw_* return) as an (H, W, 3) / (H, W) float array."""
+    image = image.detach().cpu()
+    image = image.float() / 255 if image.dtype == torch.uint8 else image.float().clamp(0, 1)
     if image.ndim == 3:
         image = image.permute(1, 2, 0)
         if image.shape[-1] == 1:

@@ -1,4 +1,5 @@
 """Loading images by skimage name or path, resizing, and converting back."""
+import numpy as np
 import pytest
 import torch
 
@@ -40,3 +41,8 @@ def test_unknown_name_says_what_exists():
 def test_numpy_view_is_channels_last():
     assert to_numpy_image(torch.zeros(3, 4, 5)).shape == (4, 5, 3)
     assert to_numpy_image(torch.zeros(4, 5)).shape == (4, 5)
+
+
+def test_to_numpy_image_reads_uint8_images_as_drawn_by_torchvision():
+    image = torch.tensor([[[0, 128, 255]]], dtype=torch.uint8).expand(3, 1, 3)
+    np.testing.assert_allclose(to_numpy_image(image)[0, :, 0], [0, 128 / 255, 1])

@@ -60,3 +60,8 @@ def test_show_matrices_puts_each_titled_matrix_on_its_own_axis():
     fig = show_matrices({"a": torch.zeros(2, 2), "b": torch.eye(3)})
     assert [ax.get_title() for ax in fig.axes] == ["a", "b"]
     assert [len(ax.texts) for ax in fig.axes] == [4, 9]
+
+
+def test_draw_boxes_without_boxes_returns_the_image_quietly(recwarn):
+    out = draw_boxes(torch.full((3, 4, 4), 0.5), torch.zeros(0, 4))
+    assert out.dtype == torch.uint8 and (out == 128).all() and not recwarn.list
