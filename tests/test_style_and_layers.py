@@ -56,3 +56,101 @@ def test_checkerboard_score_is_one_for_a_pure_checkerboard_and_small_for_smooth_
     assert checkerboard_score(smooth) < 0.05
     with pytest.raises(ValueError, match="divisible"):
         checkerboard_score(torch.zeros(7, 8))
+
+
+class _TinyFeatures(torch.nn.Module):
+    """Stands in for VGG19Features (model(images, layers) -> {name: activation}) and counts its forward passes."""
+
+    def __init__(self):
+        super().__init__()
+        torch.manual_seed(0)
+        self.convs = torch.nn.ModuleDict({"relu1_1": torch.nn.Conv2d(3, 4, 3, padding=1),
+                                          "relu2_1": torch.nn.Conv2d(4, 6, 3, padding=1, stride=2),
+                                          "relu4_2": torch.nn.Conv2d(6, 5, 3, padding=1)})
+        self.requires_grad_(False)
+        self.calls = 0
+
+    def forward(self, images, layers):
+        self.calls += 1
+        out, x = {}, images
+        for name, conv in self.convs.items():
+            x = F.relu(conv(x))
+            out[name] = x
+        return {name: out[name] for name in layers}
+
+
+def _transfer(model, **options):
+    from helpers.style import StyleTransfer
+
+    g = torch.Generator().manual_seed(1)
+    content, style_a, style_b = (torch.rand(3, 12, 10, generator=g) for _ in range(3))
+    options = {"content_layer": "relu4_2", "style_layers": {"relu1_1": 1.0, "relu2_1": 0.5},
+               "content_weight": 1.0, "style_weight": 10.0, **options}
+    return StyleTransfer(model, content, [style_a, style_b] if "style_mix" in options else style_a, **options), content
+
+
+def test_style_transfer_loss_is_the_course_formula_and_targets_are_computed_once():
+    model = _TinyFeatures()
+    transfer, content = _transfer(model, tv_weight=0.1, channels_last=False)
+    assert model.calls == 2  # the content target and the style's Gram matrices, once each
+    image = torch.rand(1, 3, 12, 10, generator=torch.Generator().manual_seed(2))
+    with torch.no_grad():
+        features = model(image, ["relu4_2", "relu1_1", "relu2_1"])
+        target = model(content[None], ["relu4_2"])["relu4_2"]
+    expected = (content_loss(features["relu4_2"], target) + 10.0 * style_loss(
+        features, transfer.style_targets, {"relu1_1": 1.0, "relu2_1": 0.5}) + 0.1 * total_variation_loss(image))
+    model.calls = 0
+    _, losses = transfer.run(image[0], steps=3)
+    assert model.calls == 3  # one forward pass per step, no recomputed targets
+    assert losses[0] == pytest.approx(expected.item(), rel=1e-5)
+
+
+def test_style_transfer_lowers_the_loss_with_both_optimizers_and_keeps_pixels_in_range():
+    for optimizer in ("lbfgs", "adam"):
+        transfer, content = _transfer(_TinyFeatures(), tv_weight=0.01)
+        image, losses = transfer.run(content, steps=15, optimizer=optimizer)
+        assert image.shape == content.shape and not image.requires_grad
+        assert 0 <= image.min() and image.max() <= 1
+        assert losses[-1] < 0.5 * losses[0], (optimizer, losses)
+
+
+def test_mixing_styles_has_the_gradient_of_the_weighted_style_losses():
+    model = _TinyFeatures()
+    mixed, _ = _transfer(model, style_mix=(0.3, 0.9), content_weight=0.0, channels_last=False)
+    g = torch.Generator().manual_seed(1)
+    _, style_a, style_b = (torch.rand(3, 12, 10, generator=g) for _ in range(3))
+    layers = {"relu1_1": 1.0, "relu2_1": 0.5}
+    with torch.no_grad():
+        grams = [{k: gram_matrix(v) for k, v in model(s[None], list(layers)).items()} for s in (style_a, style_b)]
+    image = torch.rand(1, 3, 12, 10, generator=g, requires_grad=True)
+    features = model(image, list(layers))
+    two = 10.0 * (0.3 * style_loss(features, grams[0], layers) + 0.9 * style_loss(features, grams[1], layers))
+    (want,) = torch.autograd.grad(two, image)
+    (got,) = torch.autograd.grad(mixed.loss(image), image)
+    torch.testing.assert_close(got, want, rtol=1e-4, atol=1e-7)
+
+
+def test_channels_last_gives_the_same_loss_and_stylize_checks_its_arguments():
+    from helpers.style import stylize
+
+    plain, content = _transfer(_TinyFeatures(), channels_last=False)
+    fast, _ = _transfer(_TinyFeatures(), channels_last=True)
+    image = content[None].clone()
+    torch.testing.assert_close(fast.loss(image), plain.loss(image), rtol=1e-5, atol=1e-6)
+    image, losses = stylize(_TinyFeatures(), content, content.flip(-1), steps=2, init="noise",
+                            content_layer="relu4_2", style_layers=("relu1_1",))
+    assert image.shape == content.shape and len(losses) == 2
+    with pytest.raises(ValueError, match="optimizer"):
+        stylize(_TinyFeatures(), content, content, steps=1, optimizer="sgd", style_layers=("relu1_1",))
+    with pytest.raises(ValueError, match="init"):
+        stylize(_TinyFeatures(), content, content, steps=1, init="zeros", style_layers=("relu1_1",))
+
+
+def test_fast_gram_matrix_has_the_values_and_gradients_of_gram_matrix_in_both_memory_formats():
+    from helpers.style import fast_gram_matrix
+
+    features = torch.randn(2, 3, 4, 5, dtype=torch.float64)
+    for layout in (torch.contiguous_format, torch.channels_last):
+        x = features.contiguous(memory_format=layout).requires_grad_(True)
+        torch.testing.assert_close(fast_gram_matrix(x), gram_matrix(features))
+        assert torch.autograd.gradcheck(fast_gram_matrix, (x,))
