@@ -98,6 +98,8 @@ sandbox-tools:
 	@python -c "from instructor.sandbox import check_available as c; print('sandbox ready:', c())" 2>/dev/null \
 	|| echo "The grading sandbox cannot start here (README, For instructors: Sandbox)."
 
-# Seconds per submission to autograde N copies of a notebook's solution (README "For instructors").
+# Seconds per submission to autograde N copies of a notebook's solution (README "For instructors"):
+#   make benchmark-grading [N=30] [NOTEBOOK=03_segmentation] [SANDBOX=1]
 benchmark-grading: $(VENV)/.installed
-	python benchmarks/grading_throughput.py $(if $(N),--copies $(N))
+	python benchmarks/grading_throughput.py $(if $(N),--copies $(N)) $(if $(NOTEBOOK),--notebook $(NOTEBOOK)) \
+		$(if $(SANDBOX),--sandbox)
