@@ -3,33 +3,34 @@ import argparse
 import sys
 from pathlib import Path
 
+from instructor.course import Course
+
 from .report import machine, markdown_table, write_json
 from .runner import run_notebook
 
 REPO = Path(__file__).resolve().parents[1]
 
 
-def find_notebooks(solutions: Path, only: list[str] | None) -> list[Path]:
+def find_notebooks(course: Course, only: list[str] | None) -> list[Path]:
     """solutions/NN_topic/NN_topic.ipynb, in order, optionally only the named ones."""
-    found = {d.name: d / f"{d.name}.ipynb" for d in sorted(solutions.glob("[0-9][0-9]_*"))
-             if (d / f"{d.name}.ipynb").exists()}
+    found = course.assignments()
     unknown = sorted(set(only or []) - set(found))
     if unknown:
         raise SystemExit(f"no such notebook(s): {', '.join(unknown)}; known: {', '.join(found)}")
-    return [path for name, path in found.items() if not only or name in only]
+    return [course.solutions / aid / f"{aid}.ipynb" for aid in found if not only or aid in only]
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     parser.add_argument("--only", nargs="+", action="extend", metavar="NN_topic", help="run just these notebooks")
     parser.add_argument("--timeout", type=int, default=300, metavar="S", help="per-cell timeout (default 300 s)")
-    parser.add_argument("--solutions", type=Path, default=REPO / "solutions", help=argparse.SUPPRESS)
+    parser.add_argument("--course", type=Path, default=REPO, help=argparse.SUPPRESS)  # tests: a tiny course
     parser.add_argument("--output", type=Path, default=REPO / "benchmarks" / "results.json",
                         help="JSON file for the results (default benchmarks/results.json; --only merges into it)")
     args = parser.parse_args(argv)
 
     records = []
-    for path in find_notebooks(args.solutions, args.only):
+    for path in find_notebooks(Course(args.course), args.only):
         print(f"running {path.stem} ...", file=sys.stderr, flush=True)
         records.append(run_notebook(path, timeout=args.timeout))
         r = records[-1]

@@ -6,8 +6,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+from instructor.course import Course
+
 REPO = Path(__file__).resolve().parents[1]
-ASSIGNMENTS = sorted(p.name for p in (REPO / "solutions").glob("[0-9][0-9]_*") if p.is_dir())
+ASSIGNMENTS = Course(REPO).assignments()
 
 
 def nbgrader(course: Path, *args: str) -> subprocess.CompletedProcess:

@@ -43,7 +43,7 @@ def test_main_reports_missing_metric_and_failure(tmp_path, capsys):
     write_notebook(solutions, "91_no_results", "x = 1 + 1")
     write_notebook(solutions, "92_broken", "raise ValueError('broken on purpose')")
     output = tmp_path / "results.json"
-    assert main(["--solutions", str(solutions), "--output", str(output), "--timeout", "60"]) == 1
+    assert main(["--course", str(tmp_path), "--output", str(output), "--timeout", "60"]) == 1
     table = capsys.readouterr().out
     assert "| 91_no_results |" in table and "| — | yes |" in table
     assert "FAILED: CellExecutionError" in table and "broken on purpose" in table
