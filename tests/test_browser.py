@@ -5,6 +5,7 @@ Needs Debian's Chromium (`make browser` installs it: `apt-get install chromium`)
 fails, never skips, when either is missing. Screenshot: .artifacts/browser/01_unpooling.png (git-ignored).
 """
 import os
+import re
 import shutil
 import signal
 import socket
@@ -109,7 +110,10 @@ def test_released_notebook_renders_and_runs_its_setup_cell_in_chromium(tmp_path)
             expect(notebook.locator(".jp-MarkdownOutput mjx-container").first).to_be_visible()
             setup_cell = notebook.locator(".jp-CodeCell").filter(has_text="budget = setup(")
             expect(setup_cell).to_have_count(1)
-            # Run the setup cell as a student would: click into it, Shift+Enter (queued until the kernel is up).
+            # Wait for the kernel as a student would: JupyterLab can drop a Shift+Enter sent before the
+            # session is connected (the cell then stays "[ ]" with an idle kernel).
+            expect(page.locator("#jp-main-statusbar").get_by_text(re.compile(r"ipykernel\) \| Idle"))).to_be_visible()
+            # Run the setup cell: click into it, Shift+Enter.
             setup_cell.locator(".jp-InputArea-editor").click()
             page.keyboard.press("Shift+Enter")
             expect(setup_cell.locator(".jp-OutputArea-output")).to_contain_text("Budget(mode=", timeout=180_000)
