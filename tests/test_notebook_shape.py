@@ -3,7 +3,7 @@ import re
 
 import pytest
 
-from course import ASSIGNMENTS, REPO, read_notebook, source
+from course import ASSIGNMENTS, REPO, nbgrader_cells, read_notebook, source
 
 CYRILLIC_TERM = re.compile(r"\([^()]*[а-яё][^()]*\)", re.IGNORECASE)
 TABLE_RULE = re.compile(r"^\|(\s*:?-{3,}:?\s*\|)+\s*$", re.MULTILINE)
@@ -35,3 +35,14 @@ def test_ends_with_measured_table_and_open_questions(aid):
     assert 2 <= len(NUMBERED_ITEM.findall(questions[heading.end():])) <= 3
     measured = [c for c in cells[-3:] if TABLE_RULE.search(c) and re.search(r"\bmeasured\b", c, re.IGNORECASE)]
     assert measured, "one of the closing cells is a table of what this notebook measured"
+
+
+@pytest.mark.parametrize("aid", ASSIGNMENTS)
+def test_graded_cells_give_partial_credit_and_say_when_visible_checks_pass(aid):
+    notebook = read_notebook(REPO / "solutions" / aid / f"{aid}.ipynb")
+    for cell in nbgrader_cells(notebook, "grade"):
+        meta = cell["metadata"]["nbgrader"]
+        assert 0 < meta["points"] <= 2, f"{meta['grade_id']}: {meta['points']} points; split it into cells of <= 2"
+        visible = source(cell).split("### BEGIN HIDDEN TESTS")[0]
+        printed = re.findall(r"^print\(.*passed.*\)\s*$", visible, re.MULTILINE)
+        assert len(printed) == 1, f"{meta['grade_id']}: the visible part ends by printing one 'passed' line"

@@ -1,0 +1,35 @@
+"""Grading is fair and strict: other correct idioms pass every graded cell, classic wrong answers fail one.
+
+Catalogues: tests/alternatives/<aid>.py and tests/wrong_answers/<aid>.py (see tests/answers.py).
+"""
+import pytest
+
+from answers import run_catalogues
+from course import ASSIGNMENTS
+
+
+@pytest.fixture
+def fast_kernel_env(monkeypatch, tmp_path):
+    """Kernels inherit this: fast mode, results and caches of the run kept out of the repo."""
+    monkeypatch.setenv("CV_SEMINAR_MODE", "fast")
+    monkeypatch.setenv("CV_SEMINAR_RESULTS", str(tmp_path))
+    return tmp_path
+
+
+@pytest.mark.parametrize("aid", ASSIGNMENTS)
+def test_alternatives_pass_and_wrong_answers_are_caught(aid, fast_kernel_env):
+    exercises, outcomes = run_catalogues(aid, fast_kernel_env)
+    problems = []
+    for ex in exercises:
+        tried = [o for o in outcomes if o.exercise in ex.names]
+        alternatives = sum(o.kind == "alternatives" for o in tried)
+        wrong = sum(o.kind == "wrong_answers" for o in tried)
+        if alternatives < 2 or wrong < 1:
+            problems.append(f"{'/'.join(ex.names)}: needs >= 2 alternatives and >= 1 wrong answer "
+                            f"(has {alternatives} and {wrong})")
+    for o in outcomes:
+        if o.kind == "alternatives" and o.failed:
+            problems.append(f"correct alternative {o.exercise}/{o.label} lost points in {o.failed}: {o.error}")
+        if o.kind == "wrong_answers" and not o.failed:
+            problems.append(f"wrong answer {o.exercise}/{o.label} passed every graded cell")
+    assert not problems, f"{aid}:\n" + "\n".join(problems)
