@@ -10,5 +10,3 @@ from .plots import (draw_boxes, overlay_segmentation, plot_history, show_images,
 from .report import results_table, save_results
 from .setup import Budget, pick_device, run_mode, seed_everything, setup
 from .training import evaluate, train
-
-COURSE_REPO = "https://github.com/cv-seminar/cv-seminar-notebooks"

@@ -1,4 +1,4 @@
-"""python -m instructor <step>: release, collect, preflight, autograde, export, or grade (the last four).
+"""python -m instructor <step>: publish, release, collect, preflight, autograde, export, or grade (the last four).
 
 Run from the course root (the repo), with .venv/bin on PATH. Outputs: submitted/, autograded/ and
 gradebook.db (nbgrader's), grades/<aid>.csv, grades/totals.csv, grades/reports/*.json, and
@@ -29,6 +29,11 @@ def parser() -> argparse.ArgumentParser:
     s = steps.add_parser("release", help="strip outputs from solutions/ and regenerate notebooks/")
     s.add_argument("assignments", nargs="*", metavar="NN_topic")
     s.set_defaults(run=run_release)
+
+    s = steps.add_parser("publish", help="record where students install the course from (course.toml), then release")
+    s.add_argument("location", metavar="owner/name[@ref]", help="GitHub repository and branch or tag (default main)")
+    s.add_argument("--git-host", default="https://github.com", help="where pip clones it from (default: GitHub)")
+    s.set_defaults(run=run_publish)
 
     s = steps.add_parser("collect", help="copy a folder of downloaded notebooks into submitted/")
     _collect_args(s)
@@ -72,6 +77,17 @@ def _grading_args(s, positional: bool = True) -> None:
 def run_release(course: Course, args) -> None:
     from .release import release
     print("released:", ", ".join(release(course, args.assignments)))
+
+
+def run_publish(course: Course, args) -> None:
+    from .publish import Location, PublishError, publish
+    try:
+        location = Location.parse(args.location, args.git_host)
+    except PublishError as error:
+        raise SystemExit(f"publish: {error}")
+    print("released:", ", ".join(publish(course, location)))
+    print(f"Students install from {location.pip_url}; commit course.toml, README.md, solutions/ and notebooks/, "
+          f"then push them to {location.repo_url} ({location.ref}).")
 
 
 def run_collect(course: Course, args) -> None:

@@ -7,7 +7,7 @@ import json
 import subprocess
 import sys
 
-from . import notebooks
+from . import notebooks, publish
 from .course import Course, check, load_config, nbgrader_api
 
 
@@ -18,8 +18,12 @@ def strip_outputs(course: Course, aids: list[str]) -> None:
 
 
 def release(course: Course, aids: list[str] | None = None) -> list[str]:
-    """Regenerate notebooks/<aid>/<aid>.ipynb for `aids` (default: all); returns the ids released."""
+    """Write course.toml's location into solutions/ and README, regenerate notebooks/<aid>/<aid>.ipynb for `aids`
+    (default: all); returns the ids released."""
     aids = aids or course.assignments()
+    location = publish.Location.load(course.root)
+    if location is not None:  # a throwaway course folder without course.toml keeps its notebooks as they are
+        publish.apply(course, location, aids)
     strip_outputs(course, aids)
     api = nbgrader_api(load_config(course))
     for aid in aids:

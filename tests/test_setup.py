@@ -3,12 +3,13 @@ import pytest
 import torch
 
 from helpers import setup
-from helpers.setup import MODE_ENV, run_mode
+from helpers.setup import MODE_ENV, TEST_SUITE_ENV, run_mode
 
 
 @pytest.fixture
 def clean_env(monkeypatch):
-    for name in (MODE_ENV, "CI", "NBGRADER_EXECUTION"):
+    """No override and no CI, nbgrader or pytest marker: the hardware decides."""
+    for name in (MODE_ENV, "CI", "NBGRADER_EXECUTION", TEST_SUITE_ENV):
         monkeypatch.delenv(name, raising=False)
     return monkeypatch
 
@@ -19,6 +20,24 @@ def test_no_gpu_means_fast(clean_env):
 
 def test_gpu_means_full(clean_env):
     assert run_mode(torch.device("cuda"))[0] == "full"
+
+
+def test_apple_gpu_means_fast_unless_asked(clean_env):
+    mode, reason = run_mode(torch.device("mps"))
+    assert mode == "fast" and f"{MODE_ENV}=full" in reason
+    clean_env.setenv(MODE_ENV, "full")
+    assert run_mode(torch.device("mps"))[0] == "full"
+
+
+def test_the_test_suite_runs_fast_on_a_cuda_machine(monkeypatch):
+    """What `make test` sees on a TA's GPU box: CUDA available, no override, not in CI."""
+    for name in (MODE_ENV, "CI", "NBGRADER_EXECUTION"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    assert setup(fast=dict(size=1), full=dict(size=2), verbose=False).device.type == "cuda"
+    assert run_mode() == ("fast", "running under the test suite")
+    monkeypatch.delenv(TEST_SUITE_ENV)  # the same machine outside pytest
+    assert run_mode()[0] == "full"
 
 
 @pytest.mark.parametrize("variable", ["CI", "NBGRADER_EXECUTION"])
