@@ -1,4 +1,6 @@
 """VOC annotations become torchvision-convention boxes, and VOC mAP matches hand-computed cases."""
+import math
+
 import pytest
 import torch
 from torchvision.datasets import VOCDetection
@@ -38,10 +40,29 @@ def test_average_precision_counts_duplicates_as_false_positives_and_uses_the_env
     assert average_precision(preds, scores, gt) == pytest.approx(0.5 * 1.0 + 0.5 * 0.5)
 
 
+def test_average_precision_matches_like_the_voc_devkit():
+    # ground truths A = [0,0,10,10], B = [5,0,15,10]. By decreasing score:
+    #   d1 = A exactly          IoU(A) = 1,                 IoU(B) = 50/150 = 1/3 -> TP (takes A)
+    #   d2 = [2,0,12,10]        IoU(A) = 80/120 = 2/3 best, IoU(B) = 70/130 = 7/13 -> FP: its best, A, is taken
+    #   d3 = B exactly          IoU(B) = 1                                           -> TP (takes B)
+    # precision 1, 1/2, 2/3 at recall 1/2, 1/2, 1 -> AP = 1/2 * 1 + 1/2 * 2/3 = 5/6. Matching d2 to the best
+    # *unmatched* ground truth (COCO's rule) would make d2 a TP, d3 a FP and AP 1.
+    gt = [torch.cat([box(0, 0, 10, 10), box(5, 0, 15, 10)])]
+    preds = [torch.cat([box(0, 0, 10, 10), box(2, 0, 12, 10), box(5, 0, 15, 10)])]
+    assert average_precision(preds, [torch.tensor([0.9, 0.8, 0.7])], gt) == pytest.approx(5 / 6)
+
+
+def test_nothing_to_measure_is_nan():
+    detections = [box(0, 0, 10, 10)]
+    assert math.isnan(average_precision(detections, [torch.tensor([0.9])], [torch.zeros(0, 4)]))
+    assert math.isnan(average_precision([torch.zeros(0, 4)], [torch.zeros(0)], [torch.zeros(0, 4)]))
+    no_gt = [torch.zeros(0, 4)], [torch.zeros(0, dtype=torch.long)]
+    assert math.isnan(mean_average_precision(detections, [torch.tensor([0.9])], [torch.tensor([3])], *no_gt))
+
+
 def test_mean_average_precision_averages_classes_with_ground_truth_only():
     gt_boxes, gt_labels = [torch.cat([box(0, 0, 10, 10), box(20, 20, 30, 30)])], [torch.tensor([0, 1])]
     preds = [torch.cat([box(0, 0, 10, 10), box(50, 50, 60, 60), box(0, 0, 5, 5)])]
     scores, labels = [torch.tensor([0.9, 0.8, 0.7])], [torch.tensor([0, 1, 7])]
+    # class 0: AP 1; class 1: its only detection misses, AP 0; class 7 has no ground truth and is not averaged
     assert mean_average_precision(preds, scores, labels, gt_boxes, gt_labels) == pytest.approx(0.5)
-    with pytest.raises(ValueError, match="ground-truth"):
-        mean_average_precision(preds, scores, labels, [torch.zeros(0, 4)], [torch.zeros(0, dtype=torch.long)])
