@@ -8,8 +8,9 @@ built from the real photos and textures that ship with ``skimage.data``.
 
 `find_voc_root` returns a folder that ``torchvision.datasets.VOCSegmentation``
 and ``VOCDetection`` read with ``download=False``: the offline set in "fast"
-mode, the real one in "full" mode. The notebooks use the same torchvision
-classes for both, so fast mode exercises the real loading code.
+mode, the real one in "full" mode (downloaded from the mirrors listed in
+`helpers.download`). The notebooks use the same torchvision classes for both,
+so fast mode exercises the real loading code.
 """
 
 import json
@@ -21,9 +22,9 @@ from pathlib import Path
 
 import numpy as np
 from PIL import Image, ImageDraw
-from torchvision.datasets import VOCSegmentation
 
 from .cache import default_cache_dir
+from .download import download_voc, manual_copy_instructions
 from .images import read_rgb_array
 
 VOC_CLASSES = (
@@ -34,7 +35,6 @@ VOC_CLASSES = (
     "pottedplant", "sheep", "sofa", "train", "tvmonitor",
 )
 
-VOC_URL = "http://host.robots.ox.ac.uk/pascal/VOC/voc2012/VOCtrainval_11-May-2012.tar"
 VOID = 255
 
 # The offline set uses six classes only, so that a tiny net trained for a few
@@ -77,7 +77,8 @@ def find_voc_root(mode, root=None, download=False, **offline):
     mode "fast": the offline set, generated on first use, in root or the cache;
     `offline` are make_offline_voc's size arguments (each size has its own folder).
     mode "full": the real VOC 2012 in root (default: the cache's voc/), downloaded
-    first when download is True; FileNotFoundError says what to do when it is missing.
+    first when download is True (mirrors in order, md5 checked); FileNotFoundError
+    says what to do when it is missing.
     """
     if mode == "fast":
         if root is None:
@@ -91,8 +92,8 @@ def find_voc_root(mode, root=None, download=False, **offline):
     failure = None
     if download:
         try:
-            VOCSegmentation(root, year="2012", image_set="train", download=True)
-        except Exception as error:  # host down, no network, bad checksum, full disk ...
+            download_voc(root, "2012")
+        except OSError as error:  # every mirror down or wrong, no network, full disk ...
             failure = error
         if failure is None and _is_real_voc(root):
             return root
@@ -155,12 +156,10 @@ def _missing_voc_message(root, failure):
     expected = Path(root) / "VOCdevkit" / "VOC2012" / "JPEGImages"
     lines = [f"PASCAL VOC 2012 not found: expected the folder {expected}"]
     if failure is not None:
-        lines.append(f"The download failed: {failure!r}")
+        lines.append(f"The download failed: {failure}")
+    lines += manual_copy_instructions(root, "2012")
     lines += [
-        f"Download VOCtrainval_11-May-2012.tar (about 2 GB) from {VOC_URL}",
-        "That host is often down; a mirror or a manual copy of the same tar works too.",
-        f"Extract it inside {root} (tar -xf VOCtrainval_11-May-2012.tar -C {root}),",
-        f"so that {expected} exists, then run again.",
+        f"({expected} must exist afterwards.)",
         "Or set CV_SEMINAR_MODE=fast to use the small generated offline set instead.",
     ]
     return "\n".join(lines)

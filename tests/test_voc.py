@@ -166,7 +166,7 @@ def test_find_voc_root_full_reports_a_failed_download(monkeypatch, tmp_path):
     def unreachable(*args, **kwargs):
         raise OSError("host unreachable")
 
-    monkeypatch.setattr("helpers.voc.VOCSegmentation", unreachable)
+    monkeypatch.setattr("helpers.voc.download_voc", unreachable)
     with pytest.raises(FileNotFoundError, match="host unreachable") as error:
         find_voc_root("full", root=tmp_path, download=True)
     assert "VOCtrainval_11-May-2012.tar" in str(error.value)
