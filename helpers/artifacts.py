@@ -3,7 +3,10 @@ import torch
 
 
 def checkerboard_score(image: torch.Tensor, period: int = 2) -> float:
-    """Share of the mean-free power of a (C, H, W) or (H, W) image at the frequencies of a period-`period` grid."""
+    """Share of the mean-free power of a (C, H, W) or (H, W) image at the frequencies of a period-`period` grid.
+
+    NaN for an image with no mean-free power (a constant image): nothing to measure, the course's convention.
+    """
     x = image.detach().to("cpu", torch.float64)
     if x.ndim == 2:
         x = x[None]
@@ -14,7 +17,7 @@ def checkerboard_score(image: torch.Tensor, period: int = 2) -> float:
     power = torch.fft.fft2(x).abs().pow(2).sum(dim=0)
     total = power.sum()
     if total == 0:
-        return 0.0
+        return float("nan")
     grid = torch.zeros(height, width, dtype=torch.bool)
     grid[::height // period, ::width // period] = True
     grid[0, 0] = False  # the mean (zero frequency) is not a pattern

@@ -1,4 +1,6 @@
 """Shared style losses, resize-convolution and the checkerboard score behave as notebooks 02, 06 and 08 teach."""
+import math
+
 import pytest
 import torch
 import torch.nn.functional as F
@@ -39,23 +41,31 @@ def test_total_variation_of_a_ramp_counts_both_directions():
 
 
 def test_resize_conv_doubles_the_size_and_has_no_built_in_checkerboard():
+    torch.manual_seed(0)
     layer = ResizeConv2d(3, 5)
-    assert layer(torch.randn(2, 3, 7, 9)).shape == (2, 5, 14, 18)
+    x = torch.randn(2, 3, 7, 9)
+    up = x.repeat_interleave(2, dim=-2).repeat_interleave(2, dim=-1)
+    torch.testing.assert_close(layer(x), F.conv2d(up, layer.conv.weight, layer.conv.bias, padding=1))
+    layer.conv.padding_mode = "circular"  # no border: a nearest-upsampled map has no power at period 2 to re-weight
     with torch.no_grad():
-        layer.conv.weight.fill_(1.0)
-        layer.conv.bias.zero_()
-        flat = layer(torch.ones(1, 3, 8, 8))[0, :, 2:-2, 2:-2]  # away from the zero-padded border
-    assert checkerboard_score(flat) == pytest.approx(0.0, abs=1e-12)
+        assert checkerboard_score(layer(torch.randn(1, 3, 8, 8))[0]) < 1e-12
 
 
 def test_checkerboard_score_is_one_for_a_pure_checkerboard_and_small_for_smooth_images():
     rows, cols = torch.meshgrid(torch.arange(8), torch.arange(8), indexing="ij")
     board = ((rows + cols) % 2).double()
     assert checkerboard_score(board) == pytest.approx(1.0)
+    assert checkerboard_score((rows % 2).double()) == pytest.approx(1.0)  # stripes of period 2 count too
     smooth = torch.linspace(0, 1, 64).view(8, 8)
     assert checkerboard_score(smooth) < 0.05
     with pytest.raises(ValueError, match="divisible"):
         checkerboard_score(torch.zeros(7, 8))
+
+
+def test_checkerboard_score_of_a_constant_image_is_nan_and_period_4_contains_period_2():
+    assert math.isnan(checkerboard_score(torch.full((3, 8, 8), 0.5)))  # nothing to measure
+    image = torch.rand(3, 16, 24, generator=torch.Generator().manual_seed(0))
+    assert checkerboard_score(image, 4) >= checkerboard_score(image, 2) > 0
 
 
 class _TinyFeatures(torch.nn.Module):
