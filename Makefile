@@ -36,12 +36,11 @@ browser:
 benchmark: $(VENV)/.installed
 	python -m benchmarks
 
-# Strip outputs from the sources (keeping cell ids), then regenerate every student notebook from its
-# solution (nbgrader silently skips existing ones without --force).
+# Write course.toml's repository into badges, setup cells and README, strip outputs from the sources (keeping
+# cell ids), then regenerate every student notebook from its solution. To publish under another repository:
+# python -m instructor publish owner/name[@ref]   (README, Publishing the course).
 release: $(VENV)/.installed
-	@nbstripout --keep-id solutions/*/*.ipynb
-	@for aid in $(ASSIGNMENTS); do nbgrader generate_assignment $$aid --force --quiet || exit 1; done
-	@rm -f gradebook.db
+	python -m instructor release
 
 env: $(VENV)/.installed
 
