@@ -139,7 +139,7 @@ def publish(course: Course, location: Location) -> list[str]:
 
 def apply(course: Course, location: Location, aids: list[str]) -> list[Path]:
     """Write `location` into the badges, setup cells and closing cells of solutions/`aids` and into README."""
-    old_urls = published_urls(course, aids) - {location.repo_url}
+    old_urls = published_urls(course, aids) - {location.repo_url, f"https://github.com/{location.repository}"}
     version = package_version(course.root)
     changed = []
     for aid in aids:
