@@ -130,7 +130,8 @@ TQDM = "from tqdm.auto import tqdm\nfor _ in tqdm(range(3)):\n    pass"
 
 @pytest.fixture(scope="module")
 def colab(published, tmp_path_factory):
-    """A venv shaped like Colab and a kernel spec for it; returns (site-packages, run), run(cells) -> notebook."""
+    """A venv shaped like Colab and a kernel spec for it: (its site-packages, run(cells) -> executed notebook,
+    {package: version} pip installed there before the course)."""
     root, _ = published
     tmp = tmp_path_factory.mktemp("colab")
     here = Path(sysconfig.get_paths()["purelib"])
@@ -168,7 +169,13 @@ def colab(published, tmp_path_factory):
                            resources={"metadata": {"path": str(workdir)}}).execute()
         return nb
 
-    return site, run_cells
+    return site, run_cells, venv_packages(site)
+
+
+def venv_packages(site: Path) -> dict[str, str]:
+    """What pip lists in the venv's own site-packages (not the Colab stack behind it), name -> version."""
+    listed = run(site.parents[2] / "bin" / "python", "-m", "pip", "list", "--path", site, "--format", "json").stdout
+    return {p["name"].lower().replace("_", "-"): p["version"] for p in json.loads(listed)}
 
 
 def released_cells(root: Path) -> tuple[str, str]:
@@ -187,7 +194,7 @@ def colab_runs(published, colab):
     """First the setup cell with a broken repository URL, then the published one (in that order: the first must
     find helpers missing)."""
     root, location = published
-    _, run_cells = colab
+    run_cells = colab[1]
     setup, first_exercise = released_cells(root)
     broken = Location("test-org/no-such-course", location.ref, location.git_host)
     broken_setup = with_bootstrap(setup, bootstrap(broken, package_version(root)))
@@ -205,7 +212,7 @@ def test_broken_repository_url_raises_one_clear_error(colab_runs):
 
 
 def test_colab_installs_helpers_without_touching_its_stack(colab, colab_runs):
-    site, _ = colab
+    site, _, preinstalled = colab
     _, _, nb = colab_runs
     for cell in nb.cells:
         assert not errors(cell), (cell.source[:80], [(e.ename, e.evalue) for e in errors(cell)])
@@ -217,7 +224,8 @@ def test_colab_installs_helpers_without_touching_its_stack(colab, colab_runs):
     assert not report["direct_url"].get("dir_info", {}).get("editable")
     for package in ("torch", "numpy"):
         assert not Path(report[package]).is_relative_to(site), f"{package} was reinstalled"
-        assert not list(site.glob(f"{package}-*.dist-info")), f"{package} was reinstalled"
+    expected = {**preinstalled, "cv-seminar-notebooks": package_version(REPO)}
+    assert venv_packages(site) == expected, "pip changed more than the course in the venv"
     assert int(report["numpy_version"].split(".")[0]) >= 2
     assert report["ipywidgets"] == "7.7.1", "Colab's ipywidgets 7 must not be upgraded"
 
