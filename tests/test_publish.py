@@ -107,6 +107,14 @@ def test_publish_rejects_what_is_not_owner_name_at_ref(spec):
         Location.parse(spec)
 
 
+def test_publish_command_says_what_is_wrong_and_writes_nothing(tmp_path):
+    (tmp_path / "solutions").mkdir()
+    result = subprocess.run([sys.executable, "-m", "instructor", "--course", str(tmp_path), "publish", "just-a-name"],
+                            capture_output=True, text=True, cwd=REPO)
+    assert result.returncode != 0 and "owner/name" in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["solutions"]
+
+
 def test_with_bootstrap_replaces_the_install_block_and_keeps_the_rest():
     old = 'import sys\nif "google.colab" in sys.modules:\n    %pip install -q "git+https://x/y"\n\nimport torch\nsetup()'
     assert with_bootstrap(old, "BOOT\n") == "BOOT\n\nimport torch\nsetup()"
