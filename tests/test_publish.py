@@ -116,7 +116,8 @@ def test_publish_command_says_what_is_wrong_and_writes_nothing(tmp_path):
 
 
 def test_with_bootstrap_replaces_the_install_block_and_keeps_the_rest():
-    old = 'import sys\nif "google.colab" in sys.modules:\n    %pip install -q "git+https://x/y"\n\nimport torch\nsetup()'
+    old = ('import sys\nif "google.colab" in sys.modules:\n    %pip install -q "git+https://x/y"\n'
+           '\nimport torch\nsetup()')
     assert with_bootstrap(old, "BOOT\n") == "BOOT\n\nimport torch\nsetup()"
     assert with_bootstrap(with_bootstrap(old, "BOOT pip\n"), "NEW pip\n") == "NEW pip\n\nimport torch\nsetup()"
     assert with_bootstrap("import torch", "BOOT\n") == "BOOT\n\nimport torch"
