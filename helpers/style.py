@@ -1,6 +1,7 @@
 """Perceptual losses of neural style transfer (Gatys et al. 2016), shared by notebooks 06 and 08.
 
-Notebook 06 has students write these by hand; notebook 08 and benchmarks/ use them from here.
+Notebook 06 has students write these by hand (its hidden tests reject any call into this module from an answer);
+notebook 08 and benchmarks/ use them from here.
 """
 import torch
 import torch.nn.functional as F
@@ -14,7 +15,8 @@ def gram_matrix(features: torch.Tensor) -> torch.Tensor:
 
 
 def masked_gram_matrix(features: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
-    """Gram matrix of the features inside a soft (N, 1, H0, W0) mask, normalised by C·Σmask (0 if empty)."""
+    """Gram matrix of the features inside a soft (N, 1, H0, W0) mask resized (bilinear) to (H, W), normalised by C·Σ of
+    the resized mask; an empty mask gives zeros with a finite gradient (the clamp keeps autograd off 0/0)."""
     n, c, h, w = features.shape
     mask = F.interpolate(mask.to(features.dtype), size=(h, w), mode="bilinear", align_corners=False)
     flat = (features * mask).reshape(n, c, h * w)

@@ -25,6 +25,18 @@ def test_masked_gram_with_a_full_mask_is_the_gram_and_empty_mask_gives_zero():
     assert torch.equal(gram[1], torch.zeros(3, 3, dtype=torch.float64))
 
 
+def test_masked_gram_normalises_by_the_resized_mask_and_has_a_finite_gradient_at_an_empty_mask():
+    features = torch.randn(2, 3, 4, 6, dtype=torch.float64, requires_grad=True)
+    mask = torch.rand(2, 1, 8, 12, dtype=torch.float64)
+    mask[1] = 0
+    resized = F.interpolate(mask, size=(4, 6), mode="bilinear", align_corners=False)
+    masked = (features[0] * resized[0]).flatten(1)
+    gram = masked_gram_matrix(features, mask)
+    torch.testing.assert_close(gram[0], masked @ masked.T / (3 * resized[0].sum()))
+    (grad,) = torch.autograd.grad(gram.sum(), features)
+    assert torch.isfinite(grad).all() and torch.equal(grad[1], torch.zeros_like(grad[1]))
+
+
 def test_style_loss_weights_each_layer():
     generated = {"a": torch.randn(1, 2, 3, 3), "b": torch.randn(1, 4, 2, 2)}
     targets = {"a": torch.randn(1, 2, 2), "b": torch.randn(1, 4, 4)}
