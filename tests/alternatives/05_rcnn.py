@@ -110,7 +110,8 @@ def selective_search(image, scale=100, sigma=0.8, min_size=20):
     n, area = int(labels.max()) + 1, float(labels.size)
     sizes = np.bincount(labels.ravel(), minlength=n).astype(np.float64).tolist()
     codes = labels[..., None] * 75 + np.minimum(np.floor(pixels * 25).astype(np.int64), 24) + 25 * np.arange(3)
-    hists = list(np.bincount(codes.ravel(), minlength=75 * n).reshape(n, 75) / (3 * np.array(sizes)[:, None]))  # sums to 1
+    counts = np.bincount(codes.ravel(), minlength=75 * n).reshape(n, 75)
+    hists = list(counts / counts.sum(axis=1, keepdims=True))
     boxes = []
     for r in range(n):
         ys, xs = np.nonzero(labels == r)
@@ -125,7 +126,8 @@ def selective_search(image, scale=100, sigma=0.8, min_size=20):
     def similarity(i, j):
         bi, bj = boxes[i], boxes[j]
         bb = (max(bi[2], bj[2]) - min(bi[0], bj[0])) * (max(bi[3], bj[3]) - min(bi[1], bj[1]))
-        return np.minimum(hists[i], hists[j]).sum() + (1 - (sizes[i] + sizes[j]) / area) + (1 - (bb - sizes[i] - sizes[j]) / area)
+        colour = np.minimum(hists[i], hists[j]).sum()
+        return colour + (1 - (sizes[i] + sizes[j]) / area) + (1 - (bb - sizes[i] - sizes[j]) / area)
 
     heap = [(-similarity(i, j), -j, -i) for i in range(n) for j in neighbours[i] if i < j]
     heapq.heapify(heap)

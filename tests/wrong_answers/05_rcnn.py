@@ -15,11 +15,13 @@ def _solution(grade_id: str) -> str:
     return next("".join(c["source"]) for c in cells if c["metadata"].get("nbgrader", {}).get("grade_id") == grade_id)
 
 
-def _changed(grade_id: str, old: str, new: str) -> str:
-    """The solution of `grade_id` with `old` replaced by `new` (which must occur exactly once)."""
+def _changed(grade_id: str, *replacements: tuple[str, str]) -> str:
+    """The solution of `grade_id` with each (old, new) applied; every `old` must occur exactly once."""
     source = _solution(grade_id)
-    assert source.count(old) == 1, f"{grade_id}: {old!r} occurs {source.count(old)} times in the solution"
-    return source.replace(old, new)
+    for old, new in replacements:
+        assert source.count(old) == 1, f"{grade_id}: {old!r} occurs {source.count(old)} times in the solution"
+        source = source.replace(old, new)
+    return source
 
 
 _LIAR = '''
@@ -129,26 +131,30 @@ def fill_similarity(bbox1, bbox2, size1, size2, image_size):
     },
     "selective_search": {
         "merges the least similar pair first": _changed(
-            "selective_search", "max(sims, key=sims.get)", "min(sims, key=sims.get)"),
+            "selective_search", ("max(sims, key=sims.get)", "min(sims, key=sims.get)")),
         "boxes without the +1 (inclusive c1, r1)": _changed(
-            "selective_search", "[cols.start, rows.start, cols.stop, rows.stop]",
-            "[cols.start, rows.start, cols.stop - 1, rows.stop - 1]"),
+            "selective_search", ("[cols.start, rows.start, cols.stop, rows.stop]",
+                                 "[cols.start, rows.start, cols.stop - 1, rows.stop - 1]")),
         "merged histogram as a plain mean": _changed(
-            "selective_search", "hists[t] = (sizes[i] * hists[i] + sizes[j] * hists[j]) / sizes[t]",
-            "hists[t] = (hists[i] + hists[j]) / 2"),
+            "selective_search", ("hists[t] = (sizes[i] * hists[i] + sizes[j] * hists[j]) / sizes[t]",
+                                 "hists[t] = (hists[i] + hists[j]) / 2")),
         "similarities of merged regions never removed": _changed(
-            "selective_search", "                sims.pop((min(old, k), max(old, k)), None)\n", ""),
+            "selective_search", ("                sims.pop((min(old, k), max(old, k)), None)\n", "")),
         "8-connected neighbours": _changed(
-            "selective_search", "a = np.concatenate([labels[:, :-1].ravel(), labels[:-1, :].ravel()])",
-            "a = np.concatenate([labels[:, :-1].ravel(), labels[:-1, :].ravel(), labels[:-1, :-1].ravel(), labels[1:, :-1].ravel()])"
-        ).replace("b = np.concatenate([labels[:, 1:].ravel(), labels[1:, :].ravel()])",
-                  "b = np.concatenate([labels[:, 1:].ravel(), labels[1:, :].ravel(), labels[1:, 1:].ravel(), labels[:-1, 1:].ravel()])"),
-        "only the merges, not the initial regions": _changed("selective_search", "    return boxes.float()", "    return boxes[n:].float()"),
+            "selective_search",
+            ("a = np.concatenate([labels[:, :-1].ravel(), labels[:-1, :].ravel()])",
+             "a = np.concatenate([labels[:, :-1].ravel(), labels[:-1, :].ravel(), labels[:-1, :-1].ravel(), "
+             "labels[1:, :-1].ravel()])"),
+            ("b = np.concatenate([labels[:, 1:].ravel(), labels[1:, :].ravel()])",
+             "b = np.concatenate([labels[:, 1:].ravel(), labels[1:, :].ravel(), labels[1:, 1:].ravel(), "
+             "labels[:-1, 1:].ravel()])")),
+        "only the merges, not the initial regions": _changed(
+            "selective_search", ("    return boxes.float()", "    return boxes[n:].float()")),
         "felzenszwalb with its default parameters": _changed(
-            "selective_search", "labels = felzenszwalb(pixels, scale=scale, sigma=sigma, min_size=min_size)", "labels = felzenszwalb(pixels)"),
+            "selective_search", ("labels = felzenszwalb(pixels, scale=scale, sigma=sigma, min_size=min_size)",
+                                 "labels = felzenszwalb(pixels)")),
         "size similarity of the pair forgotten": _changed(
-            "selective_search", "return (colour_similarity(hists[i], hists[js]) + size_similarity(sizes[i], sizes[js], image_size)",
-            "return (colour_similarity(hists[i], hists[js])"),
+            "selective_search", ("+ size_similarity(sizes[i], sizes[js], image_size)", "")),
     },
     "proposal_recall": {
         "IoU equal to the threshold does not count (>)": '''
