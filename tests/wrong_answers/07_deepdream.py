@@ -104,6 +104,23 @@ def random_roll(img, max_shift, generator=None):
 def unroll(img, shift):
     return torch.roll(img, shifts=(-int(shift[0]), -int(shift[1])), dims=(-2, -1))
 ''',
+        "no roll at all, hidden behind a tensor subclass whose torch.equal always says True": '''
+class _AlwaysEqual(torch.Tensor):
+    @classmethod
+    def __torch_function__(cls, func, types, args=(), kwargs=None):
+        if func is torch.equal:
+            return True
+        return super().__torch_function__(func, types, args, kwargs or {})
+
+
+def random_roll(img, max_shift, generator=None):
+    dy, dx = torch.randint(-max_shift, max_shift + 1, (2,), generator=generator).tolist()
+    return img.clone().as_subclass(_AlwaysEqual), (dy, dx)
+
+
+def unroll(img, shift):
+    return torch.roll(img, shifts=(-shift[0], -shift[1]), dims=(-2, -1)).as_subclass(_AlwaysEqual)
+''',
         "only non-negative shifts": '''
 def random_roll(img, max_shift, generator=None):
     dy, dx = torch.randint(0, max_shift + 1, (2,), generator=generator).tolist()
