@@ -15,6 +15,7 @@ lab: $(VENV)/.installed
 	jupyter lab --ServerApp.root_dir=notebooks $(ROOT_FLAG)
 
 test: $(VENV)/.installed browser sandbox-tools
+	ruff check instructor helpers benchmarks tests conftest.py
 	python -m pytest
 
 # tests/test_browser.py opens a notebook in JupyterLab in Debian's Chromium (driven by Playwright, which
@@ -58,11 +59,14 @@ clean-env:
 # Instructor workflow (README "For instructors"): one step per target, each `python -m instructor <step>`.
 #   make collect FROM=downloads/ [ROSTER=roster.csv]     make preflight     make autograde [SANDBOX=1]
 #   make export-grades     make grade FROM=downloads/ [ROSTER=...] [SANDBOX=1]  (all of the above)
-# ONLY="01_unpooling ..." limits a step to some assignments; TIMEOUT=S sets the per-cell timeout.
+#   make merge SHARDS="shard-1 shard-2 ..."   (the result folders of SHARD=i/n runs)
+# ONLY="01_unpooling ..." limits a step to some assignments; TIMEOUT=S sets the per-cell timeout; JOBS=N
+# grades N submissions at once (default: all cores); MEMORY=4G limits each kernel; SHARD=i/n grades one slice.
 ONLY ?=
-GRADE_FLAGS = $(if $(SANDBOX),--sandbox) $(if $(TIMEOUT),--timeout $(TIMEOUT))
+GRADE_FLAGS = $(if $(SANDBOX),--sandbox) $(if $(TIMEOUT),--timeout $(TIMEOUT)) $(if $(JOBS),--jobs $(JOBS)) \
+	$(if $(MEMORY),--memory $(MEMORY)) $(if $(SHARD),--shard $(SHARD))
 
-.PHONY: collect preflight autograde export-grades grade sandbox-tools benchmark-grading
+.PHONY: collect preflight autograde export-grades grade merge sandbox-tools benchmark-grading
 
 collect: $(VENV)/.installed
 	@test -n "$(FROM)" || { echo "usage: make collect FROM=folder/ [ROSTER=roster.csv]"; exit 2; }
@@ -82,6 +86,10 @@ grade: $(VENV)/.installed $(if $(SANDBOX),sandbox-tools)
 	python -m instructor grade "$(FROM)" $(if $(ROSTER),--roster "$(ROSTER)") \
 		$(if $(ONLY),--assignments $(ONLY)) $(GRADE_FLAGS)
 
+merge: $(VENV)/.installed
+	@test -n "$(SHARDS)" || { echo "usage: make merge SHARDS=\"shard-1 shard-2 ...\""; exit 2; }
+	python -m instructor merge $(SHARDS)
+
 # bubblewrap (bwrap) runs student code with no network and a read-only view (python -m instructor
 # autograde --sandbox). Installed with apt-get when we may (root); otherwise this says how.
 sandbox-tools:
@@ -97,8 +105,9 @@ sandbox-tools:
 	@python -c "from instructor.sandbox import check_available as c; print('sandbox ready:', c())" 2>/dev/null \
 	|| echo "The grading sandbox cannot start here (README, For instructors: Sandbox)."
 
-# Seconds per submission to autograde N copies of a notebook's solution (README "For instructors"):
-#   make benchmark-grading [N=30] [NOTEBOOK=03_segmentation] [SANDBOX=1]
+# Seconds per submission to autograde N copies of a notebook's solution: plain nbgrader, ours with --jobs 1 and
+# with --jobs JOBS (default all cores), side by side (README "For instructors"):
+#   make benchmark-grading [N=8] [NOTEBOOK=03_segmentation] [JOBS=4] [SANDBOX=1]
 benchmark-grading: $(VENV)/.installed
 	python benchmarks/grading_throughput.py $(if $(N),--copies $(N)) $(if $(NOTEBOOK),--notebook $(NOTEBOOK)) \
-		$(if $(SANDBOX),--sandbox)
+		$(if $(JOBS),--jobs $(JOBS)) $(if $(SANDBOX),--sandbox)

@@ -1,23 +1,31 @@
-"""python -m instructor <step>: publish, release, collect, preflight, autograde, export, or grade (the last four).
+"""python -m instructor <step>: publish, release, collect, preflight, autograde, export, grade (the last four),
+or merge (the result folders of `--shard i/n` runs).
 
-Run from the course root (the repo), with .venv/bin on PATH. Outputs: submitted/, autograded/ and
-gradebook.db (nbgrader's), grades/<aid>.csv, grades/totals.csv, grades/reports/*.json, and
-feedback/<student>/<aid>/<aid>.html.
+Run from the course root (the repo), or pass --course. Outputs: submitted/, autograded/ and gradebook.db
+(nbgrader's), grades/<aid>.csv, grades/totals.csv, grades/reports/*.json, and
+feedback/<student>/<aid>/<aid>.html. Exit status: 0 done, 1 a submission could not be autograded,
+2 bad input or a course not ready for the step (the message says what to do).
 """
 import argparse
+import os
 import sys
 from pathlib import Path
 
 from . import reports
 from .course import Course
+from .errors import InstructorError
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     course = Course(Path(args.course).resolve())
-    if not course.solutions.is_dir():
-        raise SystemExit(f"{course.root} has no solutions/: run from the course root or pass --course")
-    return args.run(course, args) or 0
+    try:
+        if not course.solutions.is_dir():
+            raise InstructorError(f"{course.root} has no solutions/: run from the course root or pass --course")
+        return args.run(course, args) or 0
+    except InstructorError as error:
+        print(f"python -m instructor {args.step}: {error}", file=sys.stderr)
+        return 2
 
 
 def parser() -> argparse.ArgumentParser:
@@ -55,6 +63,10 @@ def parser() -> argparse.ArgumentParser:
     _collect_args(s)
     _grading_args(s, positional=False)
     s.set_defaults(run=run_grade)
+
+    s = steps.add_parser("merge", help="combine the result folders of --shard runs, then export")
+    s.add_argument("folders", nargs="+", metavar="DIR")
+    s.set_defaults(run=run_merge, assignments=[])
     return p
 
 
@@ -72,6 +84,17 @@ def _grading_args(s, positional: bool = True) -> None:
                    help="run student code under bubblewrap: no network, read-only view, only its folder writable")
     s.add_argument("--timeout", type=int, help="seconds per cell (default: nbgrader_config.py's Execute.timeout)")
     s.add_argument("--output-limit", type=int, help="bytes of output kept per cell (default 1,000,000)")
+    s.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
+                   help="submissions graded at once, one kernel each (default: the number of cores)")
+    s.add_argument("--shard", help="i/n: grade only slice i of n (by student id) and write a result folder")
+    s.add_argument("--out", help="the shard's result folder (default: shards/<i>-of-<n> in the course)")
+    limits = s.add_argument_group("limits per kernel (its processes together)")
+    limits.add_argument("--memory", default="4G", help="memory (default 4G)")
+    limits.add_argument("--cpu-time", type=int, default=1800, help="CPU seconds (default 1800)")
+    limits.add_argument("--processes", type=int, default=64, help="processes (default 64)")
+    limits.add_argument("--open-files", type=int, default=4096, help="open files per process (default 4096)")
+    limits.add_argument("--file-size", default="2G", help="largest file it may write (default 2G)")
+    limits.add_argument("--disk", default="4G", help="everything in its submission folder (default 4G)")
 
 
 def run_release(course: Course, args) -> None:
@@ -102,15 +125,24 @@ def run_preflight(course: Course, args) -> None:
 
 
 def run_autograde(course: Course, args) -> int:
-    from .autograde import FAILED, autograde
-    from .sandbox import SandboxUnavailable
+    from .autograde import FAILED, Settings, autograde
+    from .limits import Limits, parse_size
+    from .shards import Shard, write_result
     try:
-        entries = autograde(course, args.assignments, sandbox=args.sandbox, timeout=args.timeout,
-                            output_limit=args.output_limit)
-    except SandboxUnavailable as error:
-        raise SystemExit(f"--sandbox: {error}")
+        limits = Limits(memory=parse_size(args.memory), cpu_seconds=args.cpu_time, processes=args.processes,
+                        open_files=args.open_files, file_size=parse_size(args.file_size),
+                        folder_size=parse_size(args.disk))
+    except ValueError as error:
+        raise InstructorError(error) from None
+    shard = Shard.parse(args.shard) if args.shard else None
+    settings = Settings(sandbox=args.sandbox, timeout=args.timeout, output_limit=args.output_limit, limits=limits)
+    entries = autograde(course, args.assignments, settings, jobs=max(1, args.jobs), shard=shard)
     reports.print_entries("autograde (grades/reports/autograde.json):", entries)
-    return 1 if any(e["status"] == FAILED for e in entries.values()) else 0
+    if shard:
+        out = write_result(course, entries, Path(args.out or course.root / "shards" /
+                                                 f"{shard.index}-of-{shard.count}"))
+        print(f"shard {shard}: result folder {out}; combine all with `python -m instructor merge DIR...`")
+    return 1 if any(e.status == FAILED for e in entries.values()) else 0
 
 
 def run_export(course: Course, args) -> None:
@@ -122,8 +154,18 @@ def run_export(course: Course, args) -> None:
 def run_grade(course: Course, args) -> int:
     run_collect(course, args)
     status = run_autograde(course, args)
-    run_export(course, args)
+    if not args.shard:  # a shard's CSV would list the other shards' students as not graded
+        run_export(course, args)
     return status
+
+
+def run_merge(course: Course, args) -> int:
+    from .autograde import FAILED
+    from .shards import merge
+    entries = merge(course, [Path(f) for f in args.folders])
+    print(f"merged {len(entries)} submissions from {len(args.folders)} result folders")
+    run_export(course, args)
+    return 1 if any(e.status == FAILED for e in entries.values()) else 0
 
 
 if __name__ == "__main__":

@@ -1,68 +1,166 @@
-"""Autograde every submission with nbgrader, through GuardedExecute, after preflight.
+"""Autograde every gradable submission with nbgrader, `jobs` at a time, after preflight.
 
-One nbgrader API call per submission (in this process, one kernel each), so one broken submission is
+Each submission is graded by its own nbgrader app, with its own kernel and its own gradebook file (a copy of
+the assignment's, made once per run), in a worker process when jobs > 1. Workers share nothing they write:
+each writes only its submission's folder in autograded/ and its private gradebook. Their results come back
+as `Graded` entries; this process alone writes them into gradebook.db (gradebook.py) and the report, in
+submission order, so the CSV is the same whichever worker finished first. One broken submission is
 reported and the others are still graded.
 """
+import multiprocessing
+import os
+import shutil
 import warnings
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
 
 from nbconvert.preprocessors import ClearMetadataPreprocessor
+from nbgrader.converters import Autograde
 from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, IgnorePattern, LimitOutput,
                                     SaveAutoGrades)
+from nbgrader.utils import capture_log, temp_attrs
 
-from . import reports
+from . import gradebook, reports
 from .course import Course, load_config, nbgrader_api
-from .execute import NOTES, GuardedExecute
+from .execute import GuardedExecute
+from .limits import Limits
 from .preflight import NOT_GRADABLE, preflight
 from .release import register
+from .reports import Graded
+from .shards import Shard
 
 GRADED, FAILED, NOT_GRADED = "graded", "autograde failed", "not graded"
 # nbgrader's own list (nbgrader/converters/autograde.py) with Execute replaced by GuardedExecute.
 PREPROCESSORS = [GuardedExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput, SaveAutoGrades,
                  AssignLatePenalties, CheckCellMetadata]
+MATH_THREADS = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")
 
 
-def grading_config(course: Course, sandbox: bool = False, timeout: int | None = None,
-                   output_limit: int | None = None):
-    """The course config with GuardedExecute in place of Execute, and the options asked for."""
-    execute = {"sandbox": sandbox}
-    if timeout:
-        execute["timeout"] = timeout
-    if output_limit:
-        execute["output_limit"] = output_limit
-    return load_config(course, Autograde={"autograde_preprocessors": PREPROCESSORS},
-                       GuardedExecute=execute, NbGraderAPI={"log_level": "WARN"})
+@dataclass(frozen=True)
+class Settings:
+    """How to grade: the same for every submission of a run (sent to each worker)."""
+    sandbox: bool = False
+    timeout: int | None = None
+    output_limit: int | None = None
+    limits: Limits = field(default_factory=Limits)
 
 
-def autograde(course: Course, aids: list[str] | None = None, sandbox: bool = False, timeout: int | None = None,
-              output_limit: int | None = None) -> dict:
-    """Preflight, then grade every gradable submission of `aids`; update and return the report."""
-    if sandbox:
+@dataclass(frozen=True)
+class Task:
+    """One submission to grade, and the gradebook (with its assignment registered) its worker starts from."""
+    root: Path
+    student: str
+    aid: str
+    template: Path
+
+
+class GuardedAutograde(Autograde):
+    """nbgrader's autograde converter that keeps its GuardedExecute instances, to read what they did."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.executors: list[GuardedExecute] = []
+
+    def _init_preprocessors(self) -> None:
+        super()._init_preprocessors()
+        self.executors += [p for p in self.exporter._preprocessors if isinstance(p, GuardedExecute)]
+
+
+def grading_config(course: Course, settings: Settings, db: Path | None = None):
+    """The course config with GuardedExecute in place of Execute, the settings, and a private gradebook."""
+    execute = {"sandbox": settings.sandbox, "limits": settings.limits}
+    if settings.timeout:
+        execute["timeout"] = settings.timeout
+    if settings.output_limit:
+        execute["output_limit"] = settings.output_limit
+    directory = {"db_url": f"sqlite:///{db}"} if db else {}
+    return load_config(course, Autograde={"autograde_preprocessors": PREPROCESSORS}, GuardedExecute=execute,
+                       NbGraderAPI={"log_level": "WARN"}, CourseDirectory=directory)
+
+
+def autograde(course: Course, aids: list[str] | None = None, settings: Settings = Settings(), jobs: int = 1,
+              shard: Shard | None = None) -> dict[str, Graded]:
+    """Preflight, then grade every gradable submission of `aids` (of `shard`'s students); return the entries."""
+    if settings.sandbox:
         from .sandbox import check_available
         check_available()
     aids = [aid for aid in (aids or course.assignments()) if course.submissions(aid)]
-    checked = preflight(course, aids)
-    api = nbgrader_api(grading_config(course, sandbox, timeout, output_limit))
-    warnings.filterwarnings("ignore", message=".*not in session.*")  # nbgrader's SQLAlchemy chatter
-    entries = {}
+    if not aids:
+        return {}
+    checked = preflight(course, aids, shard)
+    work = course.grades / ".work"
+    shutil.rmtree(work, ignore_errors=True)
+    stale = {aid: register(course, aid) for aid in aids}
+    template = work / "gradebook.db"  # what every worker's private gradebook starts as
+    work.mkdir(parents=True)
+    shutil.copyfile(course.gradebook, template)
+    entries, tasks = {}, []
     for aid in aids:
-        stale = register(course, aid)
         for student in course.submissions(aid):
             name = reports.key(student, aid)
-            print(f"grading {name} ...", flush=True)
-            entries[name] = grade_one(api, student, aid, checked[name])
-            if stale:
-                entries[name]["notes"].append(stale)
+            if name not in checked:
+                continue  # another shard's student
+            if checked[name].status == NOT_GRADABLE:
+                entries[name] = Graded(NOT_GRADED)
+            else:
+                tasks.append(Task(course.root, student, aid, template))
+    for task, entry in run(tasks, settings, jobs):
+        entries[reports.key(task.student, task.aid)] = entry
+    for name, entry in entries.items():
+        note = stale[reports.split(name)[1]]
+        if note:
+            entry.notes.append(note)
+    entries = dict(sorted(entries.items()))
+    gradebook.record(course, entries)
     reports.update(course, "autograde", entries)
+    shutil.rmtree(work, ignore_errors=True)
     return entries
 
 
-def grade_one(api, student: str, aid: str, checked: dict) -> dict:
-    """Autograde one submission unless preflight found it cannot be graded."""
-    if checked["status"] == NOT_GRADABLE:
-        return {"status": NOT_GRADED, "notes": []}
-    result = api.autograde(aid, student, force=True, create=True)
-    notes = NOTES.pop(f"{student}/{aid}", [])
-    if not result.get("success"):
-        last = (result.get("error") or "").strip().splitlines()[-1:] or ["unknown error"]
-        return {"status": FAILED, "notes": notes + [f"nbgrader: {last[0]}"]}
-    return {"status": GRADED, "notes": notes}
+def run(tasks: list[Task], settings: Settings, jobs: int):
+    """Grade `tasks`, `jobs` at a time; yield (task, entry) as they finish."""
+    threads = str(max(1, (os.cpu_count() or 1) // max(jobs, 1)))
+    if jobs <= 1 or len(tasks) <= 1:
+        _use_threads(threads)
+        for task in tasks:
+            yield task, _announce(task, grade(task, settings))
+        return
+    context = multiprocessing.get_context("spawn")  # a fresh interpreter: no kernel state or threads copied
+    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_use_threads, initargs=(threads,)) as pool:
+        futures = {pool.submit(grade, task, settings): task for task in tasks}
+        for future in as_completed(futures):
+            yield futures[future], _announce(futures[future], future.result())
+
+
+def _use_threads(threads: str) -> None:
+    """Math threads per kernel (kernels inherit the environment), unless the TA set them."""
+    for name in MATH_THREADS:
+        os.environ.setdefault(name, threads)
+
+
+def _announce(task: Task, entry: Graded) -> Graded:
+    print(f"graded {task.student}/{task.aid}: {entry.status}", flush=True)
+    return entry
+
+
+def grade(task: Task, settings: Settings) -> Graded:
+    """Autograde one submission with its own nbgrader app, kernel and gradebook."""
+    course = Course(task.root)
+    db = task.template.parent / task.aid / f"{task.student}.db"
+    db.parent.mkdir(exist_ok=True)
+    shutil.copyfile(task.template, db)
+    warnings.filterwarnings("ignore", message=".*not in session.*")  # nbgrader's SQLAlchemy chatter
+    api = nbgrader_api(grading_config(course, settings, db))
+    try:
+        with temp_attrs(api.coursedir, assignment_id=task.aid, student_id=task.student):
+            app = GuardedAutograde(coursedir=api.coursedir, parent=api)
+            app.force, app.create_student = True, True
+            result = capture_log(app)
+        notes = [note for executor in app.executors for note in executor.run.notes]
+        if not result.get("success"):
+            last = (result.get("error") or "").strip().splitlines()[-1:] or ["unknown error"]
+            return Graded(FAILED, notes + [f"nbgrader: {last[0]}"])
+        return Graded(GRADED, notes, gradebook.scores(f"sqlite:///{db}", task.student, task.aid))
+    finally:
+        db.unlink(missing_ok=True)

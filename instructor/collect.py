@@ -13,6 +13,7 @@ from pathlib import Path
 
 from . import notebooks, reports
 from .course import Course, write_json
+from .errors import InstructorError
 from .matching import best_assignment
 
 
@@ -27,7 +28,7 @@ class Roster:
         with open(path, newline="", encoding="utf-8-sig") as f:
             rows = list(csv.DictReader(f))
         if not rows or "student" not in rows[0]:
-            raise SystemExit(f"{path}: the roster needs a header with a 'student' column")
+            raise InstructorError(f"{path}: the roster needs a header with a 'student' column")
         roster = cls()
         for row in rows:
             student = row["student"].strip()
@@ -86,10 +87,10 @@ def collect(course: Course, folder: Path, roster: Roster | None = None) -> dict:
     """Copy every matched notebook into submitted/, write grades/reports/collect.json, return the report."""
     folder = Path(folder).resolve()
     if not folder.is_dir():
-        raise SystemExit(f"{folder} is not a folder")
+        raise InstructorError(f"{folder} is not a folder")
     releases = course.releases_by_id()
     if not releases:
-        raise SystemExit("no released assignments under notebooks/: run `python -m instructor release` first")
+        raise InstructorError("no released assignments under notebooks/: run `python -m instructor release` first")
     files, chosen, notes = [], {}, {}
     for path in find_notebooks(folder):
         name = path.relative_to(folder).as_posix()

@@ -1,6 +1,7 @@
 """The course folder: where nbgrader's folders and ours are, its config, and nbgrader's API bound to it."""
 import json
 import os
+import shutil
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -9,6 +10,7 @@ from traitlets.config import Config
 from traitlets.config.loader import PyFileConfigLoader
 
 from . import notebooks
+from .errors import InstructorError
 
 CONFIG_FILE = "nbgrader_config.py"
 
@@ -58,7 +60,7 @@ class Course:
         """The student version of `aid`, as released."""
         path = self.release_path(aid)
         if not path.is_file():
-            raise SystemExit(f"{path} is missing: run `python -m instructor release` first")
+            raise InstructorError(f"{path} is missing: run `python -m instructor release` first")
         return notebooks.read(path)
 
     def releases_by_id(self) -> dict[str, dict]:
@@ -75,6 +77,19 @@ class Course:
     def students(self) -> list[str]:
         """Every student folder under submitted/, sorted."""
         return sorted(p.name for p in self.submitted.glob("*") if p.is_dir())
+
+    def copy_to(self, root: Path, aids: list[str] | None = None, releases: bool = False) -> "Course":
+        """A throwaway course at `root`: the config and the sources of `aids` (default all), with their
+        committed releases when asked (for tests and benchmarks: grading needs no `release` run then)."""
+        root = Path(root)
+        root.mkdir(parents=True, exist_ok=True)
+        shutil.copy(self.root / CONFIG_FILE, root)
+        copy = Course(root)
+        for aid in aids or self.assignments():
+            shutil.copytree(self.solutions / aid, copy.solutions / aid)
+            if releases:
+                shutil.copytree(self.releases / aid, copy.releases / aid)
+        return copy
 
 
 def load_config(course: Course, **overrides: dict) -> Config:
@@ -95,10 +110,15 @@ def nbgrader_api(config: Config):
     from nbgrader.apps import NbGraderAPI
     from nbgrader.coursedir import CourseDirectory
 
-    bin_dir = str(Path(sys.executable).parent)
-    if bin_dir not in os.environ.get("PATH", "").split(os.pathsep):
-        os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")
+    os.environ.update(venv_on_path(os.environ))
     return NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
+
+
+def venv_on_path(env) -> dict[str, str]:
+    """A copy of `env` whose PATH starts with this Python's bin folder (nbgrader runs `alembic` and `jupyter`)."""
+    bin_dir = str(Path(sys.executable).parent)
+    path = env.get("PATH", "")
+    return dict(env, PATH=path if bin_dir in path.split(os.pathsep) else bin_dir + os.pathsep + path)
 
 
 def check(result: dict, what: str) -> None:

@@ -7,8 +7,6 @@ flags are the steps' deterministic notes: grading the same files twice gives byt
 import csv
 from pathlib import Path
 
-from nbgrader.api import Gradebook, MissingEntry
-
 from . import feedback, notebooks, reports
 from .autograde import GRADED
 from .course import Course
@@ -20,15 +18,18 @@ def export(course: Course, aids: list[str] | None = None) -> list[Path]:
     """Write the CSVs and feedback pages for `aids` (default: every released assignment)."""
     aids = [aid for aid in (aids or course.assignments()) if course.release_path(aid).is_file()]
     written, totals = [], {}
+    graded = reports.load(course, "autograde")
     for aid in aids:
         exercises = {notebooks.grade_id(c): float(notebooks.meta(c)["points"])
                      for c in notebooks.grade_cells(course.release(aid))}
-        rows = [row(course, student, aid, exercises) for student in students(course, aid)]
+        rows = [row(course, student, aid, exercises, graded.get(reports.key(student, aid)))
+                for student in students(course, aid)]
         written.append(write_csv(course.grades / f"{aid}.csv", ["student", *exercises, "total", "max", "flags"], rows))
         for r in rows:
             totals.setdefault(r["student"], {})[aid] = r["total"]
-            if r.pop("_graded"):
-                written.append(write_feedback(course, r["student"], aid, exercises))
+            entry = graded.get(reports.key(r["student"], aid))
+            if entry and entry.status == GRADED:
+                written.append(write_feedback(course, r["student"], aid, exercises, entry.scores))
     written.append(write_totals(course, aids, totals))
     return written
 
@@ -39,28 +40,14 @@ def students(course: Course, aid: str) -> list[str]:
     return sorted(known | set(course.submissions(aid)))
 
 
-def scores(course: Course, student: str, aid: str) -> dict[str, float | None]:
-    """grade_id -> points from the gradebook ({} when the submission was never graded)."""
-    if not course.gradebook.is_file():
-        return {}
-    with Gradebook(f"sqlite:///{course.gradebook}") as gb:
-        try:
-            submission = gb.find_submission(aid, student)
-        except MissingEntry:
-            return {}
-        return {g.name: g.score for nb in submission.notebooks for g in nb.grades}
-
-
-def row(course: Course, student: str, aid: str, exercises: dict[str, float]) -> dict:
+def row(course: Course, student: str, aid: str, exercises: dict[str, float], entry: reports.Graded | None) -> dict:
     """One CSV row: points per exercise, total, max and flags (blank points when not graded)."""
-    status = reports.load(course, "autograde").get(reports.key(student, aid), {}).get("status")
-    graded = status == GRADED
-    points = scores(course, student, aid) if graded else {}
+    graded = entry is not None and entry.status == GRADED
+    points = entry.scores if graded else {}
     r = {"student": student, **{gid: _fmt(points.get(gid)) for gid in exercises}}
     r["total"] = _fmt(sum(p or 0 for p in points.values())) if graded else ""
     r["max"] = _fmt(sum(exercises.values()))
-    r["flags"] = "; ".join(flags(course, student, aid, status))
-    r["_graded"] = graded
+    r["flags"] = "; ".join(flags(course, student, aid, entry.status if entry else None))
     return r
 
 
@@ -93,11 +80,11 @@ def write_totals(course: Course, aids: list[str], totals: dict) -> Path:
     return write_csv(course.grades / "totals.csv", ["student", *aids], rows)
 
 
-def write_feedback(course: Course, student: str, aid: str, exercises: dict[str, float]) -> Path:
-    """feedback/<student>/<aid>/<aid>.html from the autograded notebook and the gradebook."""
+def write_feedback(course: Course, student: str, aid: str, exercises: dict[str, float],
+                   points: dict[str, float | None]) -> Path:
+    """feedback/<student>/<aid>/<aid>.html from the autograded notebook and its scores."""
     autograded_path = course.autograded / student / aid / f"{aid}.ipynb"
     autograded = notebooks.read(autograded_path) if autograded_path.is_file() else None
-    points = scores(course, student, aid)
     rows = feedback.results(autograded, {gid: (points.get(gid), m) for gid, m in exercises.items()})
     notes = [n for n in reports.notes_for(course, student, aid) if not n.startswith(SCAN_PREFIX)]
     path = course.feedback / student / aid / f"{aid}.html"

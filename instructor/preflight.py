@@ -13,9 +13,12 @@ from . import notebooks, reports
 from .course import Course
 from .matching import best_assignment, match_cells, reference_cells
 from .notebooks import grade_id, is_grade, is_locked, is_solution, normalized, source
+from .reports import Entry
 from .scan import scan
+from .shards import Shard
 
-OK, REPAIRED, FLAGGED, NOT_GRADABLE = "ok", "repaired", "flagged", "not gradable"
+OK, REPAIRED, FLAGGED, REPAIRED_FLAGGED, NOT_GRADABLE = "ok", "repaired", "flagged", "repaired and flagged", \
+    "not gradable"
 NBGRADER_KEYS = ("grade", "solution", "locked", "points", "grade_id", "task")
 
 
@@ -24,34 +27,37 @@ def original_path(course: Course, student: str, aid: str):
     return course.grades / "originals" / student / aid / f"{aid}.ipynb"
 
 
-def preflight(course: Course, aids: list[str] | None = None) -> dict:
-    """Check and repair every submission of `aids` (default: all); update and return the report."""
+def preflight(course: Course, aids: list[str] | None = None, shard: Shard | None = None) -> dict[str, Entry]:
+    """Check and repair every submission of `aids` (default: all; only the shard's students when given);
+    update the report and return this run's entries."""
     releases = course.releases_by_id()
     entries = {}
     for aid in aids or course.assignments():
         for student in course.submissions(aid):
-            entries[reports.key(student, aid)] = check_submission(course, student, aid, releases)
+            if shard is None or shard.has(student):
+                entries[reports.key(student, aid)] = check_submission(course, student, aid, releases)
     reports.update(course, "preflight", entries)
     return entries
 
 
-def check_submission(course: Course, student: str, aid: str, releases: dict) -> dict:
-    """Preflight one submission in place; returns {"status": ..., "notes": [...]}."""
+def check_submission(course: Course, student: str, aid: str, releases: dict) -> Entry:
+    """Preflight one submission in place."""
     path, original = course.submission_path(student, aid), original_path(course, student, aid)
     keep_original(path, original)
     try:
         nb = notebooks.read(original)
     except notebooks.UnreadableNotebook as error:
-        return {"status": NOT_GRADABLE, "notes": [str(error)]}
+        return Entry(NOT_GRADABLE, [str(error)])
     problem = wrong_notebook(nb, aid, releases)
     if problem:
-        return {"status": NOT_GRADABLE, "notes": [problem]}
+        return Entry(NOT_GRADABLE, [problem])
     repairs = repair(nb, releases[aid])
     notebooks.write(nb, path)
     _written(original).write_text(_sha256(path))
     findings = [f"suspicious code in {f}" for f in scan(nb)]
-    status = ", ".join([REPAIRED] * bool(repairs) + [FLAGGED] * bool(findings)) or OK
-    return {"status": status, "notes": repairs + findings}
+    status = {(False, False): OK, (True, False): REPAIRED, (False, True): FLAGGED,
+              (True, True): REPAIRED_FLAGGED}[bool(repairs), bool(findings)]
+    return Entry(status, repairs + findings)
 
 
 def keep_original(path, original) -> None:

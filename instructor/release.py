@@ -28,6 +28,7 @@ def release(course: Course, aids: list[str] | None = None) -> list[str]:
     api = nbgrader_api(load_config(course))
     for aid in aids:
         check(api.generate_assignment(aid, force=True), f"nbgrader generate_assignment {aid}")
+    course.gradebook.unlink(missing_ok=True)  # generate_assignment registered the assignments; grading registers
     return aids
 
 

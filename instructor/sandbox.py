@@ -15,7 +15,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from jupyter_client.manager import AsyncKernelManager
+from .errors import InstructorError
+from .limits import LimitedKernelManager
 
 SYSTEM_DIRS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/etc", "/sys")
 KEEP_ENV = ("PATH", "LANG", "LC_", "TZ", "NBGRADER_", "CV_SEMINAR_", "MPLBACKEND", "OMP_", "MKL_",
@@ -29,7 +30,7 @@ IGNORE_SIGINT = [sys.executable, "-c", "import os, signal, sys; signal.signal(si
 INSTALL_HINT = "install bubblewrap: `make sandbox-tools` (Debian/Ubuntu: apt-get install bubblewrap)"
 
 
-class SandboxUnavailable(RuntimeError):
+class SandboxUnavailable(InstructorError):
     """bubblewrap is missing or cannot create namespaces here."""
 
 
@@ -117,8 +118,8 @@ def command(kernel_cmd: list[str], workdir: str, private: str) -> list[str]:
     return [*IGNORE_SIGINT, *args, "--", *kernel_cmd]
 
 
-class SandboxedKernelManager(AsyncKernelManager):
-    """A kernel manager whose kernels start inside bwrap and listen on Unix sockets."""
+class SandboxedKernelManager(LimitedKernelManager):
+    """A kernel manager whose kernels start inside bwrap (under the limits) and listen on Unix sockets."""
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)

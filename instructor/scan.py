@@ -4,10 +4,10 @@ Rebinding `torch.allclose`, `torch.testing.assert_close` or `numpy.allclose` (or
 kernel) is how a test can be made to pass without a solution. The autograder restores and checks those
 functions at run time (guard.py); this scan flags the source for a human, including the indirect ways
 (setattr, __code__, vars(module), builtins, get_ipython) the run-time check may not see.
+It only parses: nothing a submission names is imported or run.
 """
 import ast
-import importlib
-from functools import lru_cache
+from dataclasses import dataclass
 
 from IPython.core.inputtransformer2 import TransformerManager
 
@@ -23,7 +23,7 @@ def imported_names(cells: list[dict]) -> dict[str, str]:
     """Names bound by import statements anywhere in the notebook -> what they name ('F' -> 'torch.nn.functional')."""
     names = {}
     for cell in cells:
-        for node in ast.walk(_parse(cell) or ast.Module(body=[], type_ignores=[])):
+        for node in ast.walk(parse_cell(cell) or ast.Module(body=[], type_ignores=[])):
             if isinstance(node, ast.Import):
                 for a in node.names:
                     names[a.asname or a.name.split(".")[0]] = a.name if a.asname else a.name.split(".")[0]
@@ -32,27 +32,18 @@ def imported_names(cells: list[dict]) -> dict[str, str]:
     return names
 
 
-@lru_cache(maxsize=None)
-def is_callable_attribute(dotted: str) -> bool:
-    """Whether `dotted` ('torch.testing.assert_close') names a function or class; True if it cannot be told.
+@dataclass(frozen=True, order=True)
+class Finding:
+    """Something in one cell that looks like tampering, at `line` of the cell."""
+    line: int
+    what: str
+    cell: str = ""
 
-    Rebinding a function is what can fake a test; setting a flag (torch.backends.cudnn.benchmark) is not.
-    """
-    parts = dotted.split(".")
-    for split in range(len(parts), 0, -1):
-        try:
-            value = importlib.import_module(".".join(parts[:split]))
-        except Exception:
-            continue
-        for name in parts[split:]:
-            if not hasattr(value, name):
-                return True
-            value = getattr(value, name)
-        return callable(value)
-    return True
+    def __str__(self) -> str:
+        return f"{self.cell + ': ' if self.cell else ''}{self.what} (line {self.line})"
 
 
-def _parse(cell: dict) -> ast.AST | None:
+def parse_cell(cell: dict) -> ast.AST | None:
     """The cell as Python (IPython magics translated), or None if it does not parse."""
     if cell.get("cell_type") != "code":
         return None
@@ -78,12 +69,13 @@ def _flatten(targets: list[ast.AST]) -> list[ast.AST]:
     return out
 
 
-def _names_callable(target: ast.Attribute, modules: dict[str, str]) -> bool:
-    """Whether an assignment target like np.testing.assert_allclose names a library function or class."""
-    text = ast.unparse(target)
-    root = _root(target)
-    return not all(p.isidentifier() for p in text.split(".")) or \
-        is_callable_attribute(modules[root] + text[len(root):])
+def _sets_a_value(value: ast.AST) -> bool:
+    """Whether an assigned value is plain data (torch.backends.cudnn.benchmark = True), not a function."""
+    if isinstance(value, (ast.Tuple, ast.List)):
+        return all(_sets_a_value(v) for v in value.elts)
+    if isinstance(value, ast.UnaryOp):
+        return _sets_a_value(value.operand)
+    return isinstance(value, ast.Constant)
 
 
 def _dotted(node: ast.AST) -> str:
@@ -92,46 +84,45 @@ def _dotted(node: ast.AST) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def findings(tree: ast.AST, modules: dict[str, str], raw: str = "") -> list[str]:
-    """What in one cell looks like tampering, with line numbers (`raw`: the cell's text before magics)."""
+def findings(tree: ast.AST, modules: dict[str, str], raw: str = "") -> list[Finding]:
+    """What in one cell looks like tampering, by line (`raw`: the cell's text before magics)."""
     found = []
     for node in ast.walk(tree):
-        targets = []
+        targets, value = [], None
         if isinstance(node, (ast.Assign, ast.Delete)):
-            targets = node.targets
+            targets, value = node.targets, getattr(node, "value", None)
         elif isinstance(node, (ast.AugAssign, ast.AnnAssign)):
-            targets = [node.target]
+            targets, value = [node.target], ast.Constant(0) if isinstance(node, ast.AugAssign) else node.value
         for t in _flatten(targets):
-            if isinstance(t, ast.Attribute) and _root(t) in modules and _names_callable(t, modules):
-                found.append(f"rebinds {_dotted(t)} (line {t.lineno})")
+            if isinstance(t, ast.Attribute) and _root(t) in modules and not (value and _sets_a_value(value)):
+                found.append(Finding(t.lineno, f"rebinds {_dotted(t)}"))
             elif isinstance(t, ast.Subscript) and isinstance(t.value, ast.Call) \
                     and getattr(t.value.func, "id", None) in {"vars", "globals"}:
-                found.append(f"writes into {_dotted(t.value)} (line {t.lineno})")
+                found.append(Finding(t.lineno, f"writes into {_dotted(t.value)}"))
         if isinstance(node, ast.Call) and getattr(node.func, "id", None) in {"setattr", "delattr"} \
                 and node.args and _root(node.args[0]) in modules:
-            found.append(f"calls {node.func.id} on {_dotted(node.args[0])} (line {node.lineno})")
+            found.append(Finding(node.lineno, f"calls {node.func.id} on {_dotted(node.args[0])}"))
         if isinstance(node, ast.Attribute) and node.attr in SUSPECT_ATTRIBUTES:
-            found.append(f"touches {node.attr} (line {node.lineno})")
+            found.append(Finding(node.lineno, f"touches {node.attr}"))
         if isinstance(node, ast.Name) and node.id in SUSPECT_NAMES and node.id in raw:  # not magics' get_ipython
-            found.append(f"uses {node.id} (line {node.lineno})")
+            found.append(Finding(node.lineno, f"uses {node.id}"))
         if isinstance(node, (ast.Import, ast.ImportFrom)):
             mods = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""]
-            found += [f"imports {m} (line {node.lineno})" for m in mods if m.split(".")[0] in SUSPECT_MODULES]
+            found += [Finding(node.lineno, f"imports {m}") for m in mods if m.split(".")[0] in SUSPECT_MODULES]
         if isinstance(node, ast.Attribute) and node.attr == "modules" and _root(node) == "sys":
-            found.append(f"uses sys.modules (line {node.lineno})")
-    by_line = sorted(dict.fromkeys(found), key=lambda f: int(f.rsplit("line ", 1)[1].rstrip(")")))
-    return by_line
+            found.append(Finding(node.lineno, "uses sys.modules"))
+    return sorted(dict.fromkeys(found), key=lambda f: f.line)  # stable: same line keeps walk order
 
 
-def scan(nb: dict) -> list[str]:
+def scan(nb: dict) -> list[Finding]:
     """Findings in every cell students may write (answer cells and cells they added), labelled by cell."""
     modules = imported_names(nb["cells"])
     out = []
     for index, cell in enumerate(nb["cells"]):
         if is_locked(cell):
             continue  # nbgrader puts the original back before running it
-        tree = _parse(cell)
+        tree = parse_cell(cell)
         if tree is not None:
             label = grade_id(cell) or f"cell {index + 1}"
-            out += [f"{label}: {finding}" for finding in findings(tree, modules, source(cell))]
+            out += [Finding(f.line, f.what, label) for f in findings(tree, modules, source(cell))]
     return out

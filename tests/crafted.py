@@ -10,31 +10,23 @@ import hashlib
 import json
 from pathlib import Path
 
-from course import REPO
+from course import REPO, read_notebook, source
 
 AID = "01_unpooling"
 OTHER = "02_checkerboard_artifacts"
-STUDENTS = ("cheat", "colab", "deleted_test", "edited_test", "empty", "first_error", "flood", "hidden_fail",
-            "loop", "snoop", "solver", "stripped", "wrong")
-
-
-def load(path: Path) -> dict:
-    return json.loads(Path(path).read_text(encoding="utf-8"))
+STUDENTS = ("big_file", "cheat", "colab", "deleted_test", "edited_test", "empty", "first_error", "flood",
+            "fork_bomb", "hidden_fail", "loop", "memory_hog", "snoop", "solver", "stripped", "wrong")
 
 
 def release(aid: str = AID) -> dict:
-    return load(REPO / "notebooks" / aid / f"{aid}.ipynb")
+    return read_notebook(REPO / "notebooks" / aid / f"{aid}.ipynb")
 
 
 def solution_sources(aid: str = AID) -> dict[str, str]:
     """grade_id -> source of every answer cell of the solution."""
-    nb = load(REPO / "solutions" / aid / f"{aid}.ipynb")
-    return {c["metadata"]["nbgrader"]["grade_id"]: _src(c) for c in nb["cells"]
+    nb = read_notebook(REPO / "solutions" / aid / f"{aid}.ipynb")
+    return {c["metadata"]["nbgrader"]["grade_id"]: source(c) for c in nb["cells"]
             if c.get("metadata", {}).get("nbgrader", {}).get("solution")}
-
-
-def _src(cell: dict) -> str:
-    return "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
 
 
 def _gid(cell: dict) -> str | None:
@@ -64,6 +56,12 @@ def index_of(nb: dict, gid: str) -> int:
 
 def insert_after(nb: dict, gid: str, cell: dict) -> dict:
     nb["cells"].insert(index_of(nb, gid) + 1, cell)
+    return nb
+
+
+def appended(nb: dict, text: str) -> dict:
+    """`nb` with a student cell holding `text` at the end."""
+    nb["cells"].append(code(text))
     return nb
 
 
@@ -116,6 +114,16 @@ HIDDEN_FAIL_ANSWER = {"bed_of_nails_unpool": (
     "    y = torch.zeros(n, c, h * scale, w * scale)\n"
     "    y[..., ::scale, ::scale] = x\n"
     "    return y\n")}
+# Resource hogs (issue 17), each in a cell after the last test, so the tests have run when a limit stops it.
+# tests/test_instructor_grading.py grades with --memory 2G --processes 32 --file-size 64M.
+MEMORY_HOG = "hog = torch.ones(3 << 30, dtype=torch.uint8)  # 3 GB, as a full-size batch on CPU would take\n"
+FORK_BOMB = ("import subprocess\n"
+             "children = [subprocess.Popen(['sleep', '60']) for _ in range(100)]  # bounded, but past the limit\n"
+             "for child in children:\n"
+             "    child.wait()\n")
+BIG_FILE = ("with open('big.bin', 'wb') as f:  # 10 GB into its own folder\n"
+            "    for _ in range(160):\n"
+            "        f.write(bytes(64 << 20))\n")
 WRONG_NEAREST = {"nearest_unpool": "def nearest_unpool(x, scale):\n    return x\n"}
 
 
@@ -164,6 +172,9 @@ def submissions(snoop_targets: dict) -> dict[str, tuple[str, dict]]:
         "flood": (f"{AID}.ipynb", insert_after(solved(), "nearest_unpool_tests", code("print('x' * 100_000_000)"))),
         "hidden_fail": (f"{AID}.ipynb", solved(HIDDEN_FAIL_ANSWER)),
         "snoop": (f"{AID}.ipynb", insert_after(solved(), "setup", snoop_cell(snoop_targets))),
+        "memory_hog": (f"{AID}.ipynb", appended(solved(), MEMORY_HOG)),
+        "fork_bomb": (f"{AID}.ipynb", appended(solved(), FORK_BOMB)),
+        "big_file": (f"{AID}.ipynb", appended(solved(), BIG_FILE)),
         "wrong": (f"{AID}.ipynb", wrong),
         "empty": (f"Copy of {AID}.ipynb", empty),
     }

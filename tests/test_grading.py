@@ -10,7 +10,8 @@ SOLVER, BLANK = "solver", "blank"
 
 
 @pytest.mark.parametrize("aid", ASSIGNMENTS)
-def test_autograde_gives_solutions_full_marks_and_stubs_zero(course, aid):
+def test_autograde_gives_solutions_full_marks_and_stubs_zero(scratch_course, aid):
+    course = scratch_course
     release(course, aid)  # autograde needs the assignment in the gradebook
     stub = REPO / "notebooks" / aid / f"{aid}.ipynb"
     assert nbgrader_cells(read_notebook(stub), "grade"), "the release has no graded cells"

@@ -1,15 +1,16 @@
-"""The instructor workflow on crafted submissions of notebook 01 (issue 7): every robustness case, the
-grades CSV against a committed one, two gradings identical, feedback without hidden tests, the sandbox.
+"""The instructor workflow on crafted submissions of notebook 01 (issues 7 and 17): every robustness case, the
+grades CSV against a committed one, parallel and sharded gradings identical, feedback without hidden tests,
+resource limits, the sandbox.
 
 The crafted set (tests/crafted.py) is graded twice, at the same time, with `python -m instructor grade`:
-once plainly and once with --sandbox (plainly again where bubblewrap is missing). Both CSVs must equal
-tests/submissions/expected_01_unpooling.csv byte for byte.
+once plainly with --jobs 1, and once as three shards (--shard i/3 --jobs 2 --sandbox, each on its own copy
+of the course, as on three machines) merged with `python -m instructor merge` on a fourth copy (without
+--sandbox where bubblewrap is missing). Both CSVs must equal tests/submissions/expected_01_unpooling.csv
+byte for byte.
 """
 import html
 import json
-import os
 import re
-import shutil
 import socket
 import subprocess
 import sys
@@ -19,12 +20,16 @@ from pathlib import Path
 import pytest
 
 import crafted
-from course import REPO, read_notebook, source
+from course import REPO, env, make_course, read_notebook, source
+from instructor import notebooks
 
 AID = crafted.AID
 EXPECTED = Path(__file__).parent / "submissions" / f"expected_{AID}.csv"
 TIMEOUT = 30  # seconds per cell: the infinite loop costs this much, every honest cell takes far less
+LIMITS = ["--memory", "2G", "--processes", "32", "--file-size", "64M"]  # what crafted's hogs run into
 HIDDEN = re.compile(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", re.S)
+POINTS = {notebooks.grade_id(c): int(notebooks.meta(c)["points"]) for c in notebooks.grade_cells(crafted.release())}
+FULL = str(sum(POINTS.values()))  # what a full solution scores
 
 
 def bwrap_works() -> bool:
@@ -37,15 +42,6 @@ def bwrap_works() -> bool:
 
 
 SANDBOX = bwrap_works()
-
-
-def make_course(root: Path) -> Path:
-    """A course holding notebooks 01 and 02 only (solutions, releases, config)."""
-    for aid in (AID, crafted.OTHER):
-        shutil.copytree(REPO / "solutions" / aid, root / "solutions" / aid)
-        shutil.copytree(REPO / "notebooks" / aid, root / "notebooks" / aid)
-    shutil.copy(REPO / "nbgrader_config.py", root)
-    return root
 
 
 def targets(root: Path, port: int) -> dict:
@@ -67,21 +63,35 @@ def listener():
 
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory, listener):
-    """{"plain": course root, "sandboxed": course root}, both graded from the same crafted downloads."""
-    env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}")
-    roots, procs = {}, {}
-    for name, flags in (("plain", []), ("sandboxed", ["--sandbox"] if SANDBOX else [])):
-        root = make_course(tmp_path_factory.mktemp(name) / "course")
+    """{"plain": course root, "sharded": course root}, both graded from the same crafted downloads."""
+    def course(name: str) -> Path:
+        return make_course(tmp_path_factory.mktemp(name) / "course", [AID, crafted.OTHER], releases=True).root
+
+    def grade(root: Path, *flags: str) -> subprocess.Popen:
         downloads = crafted.write_downloads(root.parent / "downloads", targets(root, listener))
-        procs[name] = subprocess.Popen(
-            [sys.executable, "-m", "instructor", "--course", str(root), "grade", str(downloads),
-             "--assignments", AID, "--timeout", str(TIMEOUT), *flags],
-            cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        roots[name] = root
-    for name, proc in procs.items():
-        out = proc.communicate()[0]
-        assert proc.returncode == 0, f"`instructor grade` ({name}) failed:\n{out[-5000:]}"
-    return roots
+        return instructor(root, "grade", str(downloads), "--assignments", AID, "--timeout", str(TIMEOUT),
+                          *LIMITS, *flags)
+
+    plain = course("plain")
+    plain_run = grade(plain, "--jobs", "1")
+    shards = [course(f"shard{i}") for i in (1, 2, 3)]
+    for i, root in enumerate(shards, 1):  # one shard after another, beside the plain run
+        finish(grade(root, "--jobs", "2", "--shard", f"{i}/3", *(["--sandbox"] if SANDBOX else [])))
+    finish(plain_run)
+    merged = course("merged")
+    finish(instructor(merged, "merge", *(str(root / "shards" / f"{i}-of-3") for i, root in enumerate(shards, 1))))
+    return {"plain": plain, "sharded": merged, "shards": shards}
+
+
+def instructor(root: Path, *args: str) -> subprocess.Popen:
+    """`python -m instructor --course root ARGS`, started."""
+    return subprocess.Popen([sys.executable, "-m", "instructor", "--course", str(root), *args], cwd=REPO, env=env(),
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+
+def finish(proc: subprocess.Popen) -> None:
+    out = proc.communicate()[0]
+    assert proc.returncode == 0, f"`{' '.join(proc.args[2:])}` failed:\n{out[-5000:]}"
 
 
 def csv_rows(root: Path) -> dict[str, dict]:
@@ -104,8 +114,8 @@ def test_grades_csv_equals_the_committed_one(runs):
     assert produced == EXPECTED.read_text(), f"grades changed; produced:\n{produced}"
 
 
-def test_two_gradings_give_identical_csvs(runs):
-    first, second = ((runs[n] / "grades" / f"{AID}.csv").read_bytes() for n in ("plain", "sandboxed"))
+def test_jobs_2_and_three_merged_shards_give_the_csv_of_jobs_1(runs):
+    first, second = ((runs[n] / "grades" / f"{AID}.csv").read_bytes() for n in ("plain", "sharded"))
     assert first == second
 
 
@@ -119,14 +129,14 @@ def test_every_student_has_a_row_and_none_is_silently_zero(runs):
 
 def test_infinite_loop_times_out_and_the_other_exercises_still_score(runs):
     r = csv_rows(runs["plain"])["loop"]
-    assert r["max_unpool_tests"] == "0" and r["total"] == "6", r
+    assert r["max_unpool_tests"] == "0" and r["total"] == str(int(FULL) - POINTS["max_unpool_tests"]), r
     assert f"max_unpool_tests timed out after {TIMEOUT} s" in r["flags"]
 
 
 def test_exception_in_the_first_cell_does_not_stop_grading(runs):
     first = autograded(runs["plain"], "first_error")["cells"][0]
     assert first["outputs"][0]["ename"] == "RuntimeError"
-    assert csv_rows(runs["plain"])["first_error"]["total"] == "8"
+    assert csv_rows(runs["plain"])["first_error"]["total"] == FULL
 
 
 def test_edited_test_cell_is_graded_on_the_original(runs):
@@ -140,18 +150,18 @@ def test_edited_test_cell_is_graded_on_the_original(runs):
 
 def test_deleted_test_cell_is_put_back_and_graded(runs):
     r = csv_rows(runs["plain"])["deleted_test"]
-    assert r["bed_of_nails_unpool_tests"] == "1" and r["total"] == "8", r
+    assert r["bed_of_nails_unpool_tests"] == "1" and r["total"] == FULL, r
     assert "bed_of_nails_unpool_tests was deleted: put back" in r["flags"]
 
 
 def test_stripped_metadata_is_restored_from_the_release(runs):
     r = csv_rows(runs["plain"])["stripped"]
-    assert r["total"] == "8" and "restored nbgrader metadata" in r["flags"], r
+    assert r["total"] == FULL and "restored nbgrader metadata" in r["flags"], r
 
 
 def test_colab_notebook_is_upgraded_and_graded(runs):
     r = csv_rows(runs["plain"])["colab"]
-    assert r["total"] == "8", r
+    assert r["total"] == FULL, r
     assert "nbformat 4.0 without cell ids (saved by Colab)" in r["flags"]
     assert "restored nbgrader metadata" in r["flags"]
 
@@ -160,19 +170,32 @@ def test_rebinding_comparisons_earns_nothing_and_is_flagged(runs):
     r = csv_rows(runs["plain"])["cheat"]
     # only transposed_conv_output_size is honestly solved (the cheat cannot fake an int comparison)
     assert [r[g] for g in ("nearest_unpool_tests", "bed_of_nails_unpool_tests", "max_unpool_tests",
-                           "transposed_conv_output_size_tests", "conv_transpose2d_naive_tests")] == \
-        ["0", "0", "0", "1", "0"], r
+                           "transposed_conv_output_size_tests", "conv_transpose2d_naive_tests",
+                           "conv_transpose2d_naive_tests_padding_bias", "conv_transpose2d_naive_tests_dtype_inputs")] \
+        == ["0", "0", "0", "1", "0", "0", "0"], r
     for name in ("torch.allclose", "torch.testing.assert_close", "numpy.allclose"):
         assert f"rebinds {name}" in r["flags"], name
     assert "torch.testing.assert_close rebound before nearest_unpool_tests: restored" in r["flags"]
     assert "rebound while conv_transpose2d_naive_tests ran: not counted" in r["flags"]
 
 
+@pytest.mark.parametrize("run", ["plain", "sharded"])
+def test_resource_hogs_are_stopped_and_flagged_and_keep_their_points(runs, run):
+    rows = csv_rows(runs[run])
+    for student, flag in (("memory_hog", "memory limit 2 GB exceeded in cell"),
+                          ("fork_bomb", "process limit 32 exceeded in cell"),
+                          ("big_file", "file size limit 64 MB exceeded in cell")):
+        assert rows[student]["total"] == FULL and flag in rows[student]["flags"], rows[student]
+    assert rows["solver"]["total"] == FULL and rows["solver"]["flags"] == ""
+    big = runs[run] / "autograded" / "big_file" / AID / "big.bin"
+    assert big.stat().st_size == 64 << 20, "the 10 GB write stopped at the file size limit"
+
+
 def test_100_mb_of_output_is_cut_and_grading_goes_on(runs):
     path = runs["plain"] / "autograded" / "flood" / AID / f"{AID}.ipynb"
     assert path.stat().st_size < 5_000_000, "the flood reached the autograded notebook"
     r = csv_rows(runs["plain"])["flood"]
-    assert r["total"] == "8" and "printed more than 1,000,000 bytes: output cut" in r["flags"], r
+    assert r["total"] == FULL and "printed more than 1,000,000 bytes: output cut" in r["flags"], r
 
 
 def test_wrong_assignment_is_reported_not_graded_as_zero(runs):
@@ -191,17 +214,17 @@ def test_feedback_shows_pass_fail_and_messages_but_never_hidden_tests(runs):
     hidden = {line.strip() for c in solution["cells"] for block in HIDDEN.findall(source(c))
               for line in block.splitlines() if len(line.strip()) >= 12}
     assert len(hidden) > 30
-    pages = [p for name in ("plain", "sandboxed") for p in sorted((runs[name] / "feedback").rglob("*.html"))]
-    assert len(pages) == 2 * 11, [p.parent.parent.name for p in pages]
+    pages = [p for name in ("plain", "sharded") for p in sorted((runs[name] / "feedback").rglob("*.html"))]
+    assert len(pages) == 2 * 14, [p.parent.parent.name for p in pages]
     for page in pages:
         text = html.unescape(page.read_text())
         leaked = [line for line in hidden if line in text]
         assert not leaked, f"{page}: hidden test lines in the feedback: {leaked[:3]}"
-    hidden_fail = (runs["plain"] / "feedback" / "hidden_fail" / AID / f"{AID}.html").read_text()
-    assert "dtype must be kept: expected torch.float64, got torch.float32" in hidden_fail
+    hidden_fail = html.unescape((runs["plain"] / "feedback" / "hidden_fail" / AID / f"{AID}.html").read_text())
+    assert "keep x's dtype, got torch.float32" in hidden_fail  # what the failing hidden check said
     edited = (runs["plain"] / "feedback" / "edited_test" / AID / f"{AID}.html").read_text()
     assert "must give (1, 1, 4, 4), got (1, 1, 2, 2)" in edited and "<td>fail</td>" in edited
-    assert edited.count("<td>pass</td>") == 4
+    assert edited.count("<td>pass</td>") == len(POINTS) - 1
 
 
 def snoop(root: Path) -> dict:
@@ -219,12 +242,12 @@ def test_without_the_sandbox_a_submission_reaches_everything(runs):
 
 def test_sandbox_blocks_solutions_writes_outside_and_network(runs):
     assert SANDBOX, "bubblewrap is missing or unusable here: run `make sandbox-tools` (README, For instructors)"
-    root = runs["sandboxed"]
+    root = runs["sharded"]
     found = snoop(root)
     for key in ("read_repo_solution", "read_course_solution", "read_gradebook", "list_other_students", "connect"):
         assert str(found[key]).startswith("denied"), (key, found)
     # the write "succeeds" into the sandbox's throw-away /tmp; nothing reaches the real disk
     assert found["write_inside"] is True
-    assert not (root.parent / "outside.txt").exists()
+    assert not any((shard.parent / "outside.txt").exists() for shard in runs["shards"])
     assert (root / "autograded" / "snoop" / AID / "inside.txt").read_text() == "my own folder"
-    assert csv_rows(root)["snoop"]["total"] == "8", "grading works inside the sandbox"
+    assert csv_rows(root)["snoop"]["total"] == FULL, "grading works inside the sandbox"

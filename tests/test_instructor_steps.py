@@ -4,31 +4,32 @@ import copy
 import json
 import os
 import shutil
+import subprocess
+import sys
 import time
 
 import nbformat
+import psutil
 import pytest
 
 import crafted
-from course import REPO
+from course import REPO, make_course, read_notebook
 from instructor import feedback, notebooks
 from instructor.collect import Roster, collect
 from instructor.course import Course
 from instructor.guard import Guard
 from instructor.matching import best_assignment, match_cells
 from instructor.preflight import NOT_GRADABLE, preflight
+from instructor.reports import Entry
 from instructor.scan import scan
 
 AID, OTHER = crafted.AID, crafted.OTHER
 
 
 @pytest.fixture
-def course(tmp_path) -> Course:
+def two_released(tmp_path) -> Course:
     """A course with notebooks 01 and 02 released (copied from the repo)."""
-    for aid in (AID, OTHER):
-        shutil.copytree(REPO / "solutions" / aid, tmp_path / "solutions" / aid)
-        shutil.copytree(REPO / "notebooks" / aid, tmp_path / "notebooks" / aid)
-    return Course(tmp_path)
+    return make_course(tmp_path / "course", [AID, OTHER], releases=True)
 
 
 def write(path, nb) -> None:
@@ -40,7 +41,8 @@ def submit(course: Course, student: str, nb: dict, aid: str = AID) -> None:
     write(course.submission_path(student, aid), nb)
 
 
-def test_collect_a_flat_folder_with_a_roster(course, tmp_path):
+def test_collect_a_flat_folder_with_a_roster(two_released, tmp_path):
+    course = two_released
     folder = tmp_path / "downloads"
     write(folder / "Ivanov Ivan_homework.ipynb", crafted.colab(crafted.solved()))
     write(folder / "hw-petrov (1).ipynb", crafted.release(OTHER))
@@ -74,7 +76,8 @@ def test_matching_finds_cells_without_metadata_or_ids():
     assert best_assignment({"cells": []}, {AID: release})[0] is None
 
 
-def test_preflight_repairs_reports_and_refuses(course):
+def test_preflight_repairs_reports_and_refuses(two_released):
+    course = two_released
     dup = crafted.solved()
     i = crafted.index_of(dup, "nearest_unpool")
     dup["cells"].insert(i + 1, copy.deepcopy(dup["cells"][i]))  # a copied answer cell: duplicated grade_id
@@ -87,15 +90,15 @@ def test_preflight_repairs_reports_and_refuses(course):
     submit(course, "swapped", crafted.release(OTHER))             # 02 handed in as 01
     submit(course, "garbage", "{")
     first = preflight(course, [AID])
-    assert first["dup/01_unpooling"]["notes"] == [
+    assert first["dup/01_unpooling"].notes == [
         "duplicated grade_id nearest_unpool in cells 7, 8: kept it on cell 7, removed it from the other(s)",
         "locked cell intro was edited: graded with the original"]
-    assert first["no_setup/01_unpooling"]["notes"] == ["locked cell setup was deleted: put back from the release"]
+    assert first["no_setup/01_unpooling"].notes == ["locked cell setup was deleted: put back from the release"]
     repaired = notebooks.read(course.submission_path("no_setup", AID))
     assert notebooks.grade_id(repaired.cells[2]) == "setup"
-    assert first["swapped/01_unpooling"] == {
-        "status": NOT_GRADABLE, "notes": ["wrong notebook: this is 02_checkerboard_artifacts, not 01_unpooling"]}
-    assert first["garbage/01_unpooling"]["status"] == NOT_GRADABLE
+    assert first["swapped/01_unpooling"] == Entry(
+        NOT_GRADABLE, ["wrong notebook: this is 02_checkerboard_artifacts, not 01_unpooling"])
+    assert first["garbage/01_unpooling"].status == NOT_GRADABLE
     before = course.submission_path("dup", AID).read_bytes()
     assert preflight(course, [AID]) == first, "preflight starts from the original every time"
     assert course.submission_path("dup", AID).read_bytes() == before
@@ -105,17 +108,17 @@ def test_preflight_repairs_reports_and_refuses(course):
 
 def test_scan_flags_rebinding_but_not_the_course_solutions():
     for aid in (AID, OTHER):
-        solution = crafted.load(REPO / "solutions" / aid / f"{aid}.ipynb")
+        solution = read_notebook(REPO / "solutions" / aid / f"{aid}.ipynb")
         for cell in solution["cells"]:
             if notebooks.is_solution(cell):
                 cell["metadata"]["nbgrader"]["locked"] = False
         assert scan(solution) == [], aid
-    found = scan(crafted.solved(crafted.CHEAT_ANSWERS))
+    found = [str(f) for f in scan(crafted.solved(crafted.CHEAT_ANSWERS))]
     assert "nearest_unpool: rebinds numpy.allclose (line 5)" in found
     sneaky = crafted.solved({"max_unpool": "import builtins\nsetattr(torch, 'equal', max)\nvars(np)['allclose'] = 1\n"
                                            "f.__code__ = g.__code__\nget_ipython().ast_transformers.append(1)\n"
                                            "torch.backends.cudnn.benchmark = True\n"})
-    assert scan(sneaky) == ["max_unpool: imports builtins (line 1)", "max_unpool: calls setattr on torch (line 2)",
+    assert [str(f) for f in scan(sneaky)] == ["max_unpool: imports builtins (line 1)", "max_unpool: calls setattr on torch (line 2)",
                             "max_unpool: writes into vars(np) (line 3)", "max_unpool: touches __code__ (line 4)",
                             "max_unpool: uses get_ipython (line 5)"]
 
@@ -170,36 +173,106 @@ def test_sandbox_command_exposes_only_what_the_kernel_needs(tmp_path):
     assert "--unshare-all" in cmd and "--clearenv" in cmd
 
 
-def test_a_kernel_that_ignores_the_interrupt_is_restarted_and_grading_goes_on(tmp_path):
-    from instructor.execute import NOTES, GuardedExecute
-
-    def cell(text, gid=None):
-        c = nbformat.v4.new_code_cell(text)
-        if gid:
-            c.metadata["nbgrader"] = {"grade": True, "grade_id": gid, "points": 1, "locked": True, "solution": False}
-        return c
-    nb = nbformat.v4.new_notebook(cells=[
-        cell("import time\nwhile True:\n    try:\n        time.sleep(1)\n    except KeyboardInterrupt:\n        pass"),
-        cell("print('still grading')", gid="after")])
+def run_cells(folder, texts: list[str], **options):
+    """Run code cells with GuardedExecute in `folder`, every one followed by a graded 'still grading' cell."""
+    from instructor.execute import GuardedExecute
+    cells = []
+    for i, text in enumerate(texts):
+        test = nbformat.v4.new_code_cell("print('still grading')")
+        test.metadata["nbgrader"] = {"grade": True, "grade_id": f"after_{i + 1}", "points": 1, "locked": True,
+                                     "solution": False}
+        cells += [nbformat.v4.new_code_cell(text), test]
+    nb = nbformat.v4.new_notebook(cells=cells)
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    GuardedExecute(timeout=2, iopub_timeout=3).preprocess(nb, {"metadata": {"path": str(tmp_path)},
-                                              "nbgrader": {"student": "s", "assignment": "a"}})
+    executor = GuardedExecute(**options)
+    executor.preprocess(nb, {"metadata": {"path": str(folder)}})
+    assert [c.outputs[0].get("text") for c in nb.cells[1::2]] == ["still grading\n"] * len(texts)
+    return nb, executor.run.notes
+
+
+def test_a_kernel_that_ignores_the_interrupt_is_restarted_and_grading_goes_on(tmp_path):
+    nb, notes = run_cells(tmp_path, ["import time\nwhile True:\n    try:\n        time.sleep(1)\n"
+                                     "    except KeyboardInterrupt:\n        pass"], timeout=2, iopub_timeout=3)
     assert nb.cells[0].outputs[-1].ename == "GraderError"
-    assert nb.cells[1].outputs[0].text == "still grading\n"
-    assert NOTES.pop("s/a") == ["kernel did not stop after the timeout in cell 1: restarted, later cells ran in a "
-                                "fresh kernel"]
+    assert notes == ["kernel did not stop after the timeout in cell 1: restarted, later cells ran in a fresh kernel"]
 
 
-def test_release_step_regenerates_the_committed_student_notebook(course):
+def test_kernel_limits_stop_hogs_flag_them_and_grading_goes_on(tmp_path):
+    from instructor.limits import Limits
+    stray = ("import subprocess, sys\n"
+             "subprocess.Popen([sys.executable, '-c', 'import os, signal, time; "  # a daemon: own session
+             "signal.signal(signal.SIGINT, signal.SIG_IGN); open(\"stray.pid\", \"w\").write(str(os.getpid())); "
+             "time.sleep(600)'], start_new_session=True)\n"
+             "import time\nwhile not os.path.exists('stray.pid'):\n    time.sleep(0.1)\n")
+    limits = Limits(memory=1 << 30, file_size=32 << 20)  # a fork bomb: test_instructor_grading.py (crafted set)
+    _, notes = run_cells(tmp_path, [
+        "hog = bytearray(3 << 30)",  # 3 GB: fine without the limit (overcommit), refused with it
+        "with open('big.bin', 'wb') as f:\n    for _ in range(640):\n        f.write(bytes(16 << 20))",  # 10 GB
+        "import os\n" + stray], timeout=60, limits=limits)
+    assert notes == ["memory limit 1 GB exceeded in cell 1",
+                     "file size limit 32 MB exceeded in cell 3 (after after_1)",
+                     "killed 1 process(es) the kernel left running"]
+    assert (tmp_path / "big.bin").stat().st_size == 32 << 20
+    pid = int((tmp_path / "stray.pid").read_text())
+    assert not psutil.pid_exists(pid) or psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
+
+
+def test_watchdog_adds_up_the_memory_of_the_whole_process_tree(tmp_path):
+    from instructor.limits import Limits, Watchdog
+    child = "x = bytearray(150 << 20); import time; time.sleep(60)"  # each under the limit, together over it
+    parent = subprocess.Popen([sys.executable, "-c", "import subprocess, sys, time; "
+                               f"[subprocess.Popen([sys.executable, '-c', {child!r}]) for _ in range(2)]; "
+                               "time.sleep(60)"], start_new_session=True)
+    watchdog = Watchdog(parent.pid, Limits(memory=200 << 20), str(tmp_path), interval=0.1)
+    deadline = time.time() + 30
+    while watchdog.exceeded is None and time.time() < deadline:
+        time.sleep(0.1)
+    watchdog.stop()  # waits for the watchdog's own kill to finish
+    assert watchdog.exceeded == "memory"
+    assert len(watchdog.seen) == 3
+    assert not any(p.is_running() and p.status() != psutil.STATUS_ZOMBIE for p in watchdog.seen.values())
+
+
+def test_scan_imports_nothing_a_submission_names(tmp_path, monkeypatch):
+    (tmp_path / "trap.py").write_text("open(__file__ + '.ran', 'w').close()\ndef f():\n    pass\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    nb = crafted.solved({"max_unpool": "import trap\ntrap.f = lambda: 0\ntrap.flag = True\n"})
+    assert [str(f) for f in scan(nb)] == ["max_unpool: rebinds trap.f (line 2)"]
+    assert not (tmp_path / "trap.py.ran").exists(), "scan imported a module the submission names"
+
+
+def test_shards_give_every_student_exactly_one_slice():
+    from instructor.errors import InstructorError
+    from instructor.shards import Shard
+    students = [f"student{i:03d}" for i in range(300)]
+    slices = [[s for s in students if Shard(i, 3).has(s)] for i in (1, 2, 3)]
+    assert sorted(sum(slices, [])) == students and all(60 < len(part) < 140 for part in slices)
+    assert Shard.parse("2/3") == Shard(2, 3)
+    for bad in ("0/3", "4/3", "2", "a/b"):
+        with pytest.raises(InstructorError):
+            Shard.parse(bad)
+
+
+def test_a_problem_the_ta_can_fix_exits_2_with_a_message(two_released, tmp_path, capsys):
+    from instructor.__main__ import main
+    assert main(["--course", str(two_released.root), "collect", str(tmp_path / "missing")]) == 2
+    assert "missing is not a folder" in capsys.readouterr().err
+    assert main(["--course", str(two_released.root), "autograde", "--memory", "lots"]) == 2
+    assert "not a size: 'lots'" in capsys.readouterr().err
+
+
+def test_release_step_regenerates_the_committed_student_notebook(two_released):
+    course = two_released
     from instructor.release import release
     shutil.copy(REPO / "nbgrader_config.py", course.root)
     shutil.rmtree(course.releases / AID)
     assert release(course, [AID]) == [AID]
-    assert crafted.load(course.release_path(AID)) == crafted.release(AID)
+    assert read_notebook(course.release_path(AID)) == crafted.release(AID)
 
 
-def test_preflight_takes_a_new_hand_in_as_the_new_original(course):
+def test_preflight_takes_a_new_hand_in_as_the_new_original(two_released):
+    course = two_released
     submit(course, "s", crafted.strip_metadata(crafted.solved()))
-    assert preflight(course, [AID])["s/01_unpooling"]["status"] == "repaired"
+    assert preflight(course, [AID])["s/01_unpooling"].status == "repaired"
     submit(course, "s", crafted.solved())  # collected again, now with metadata
-    assert preflight(course, [AID])["s/01_unpooling"] == {"status": "ok", "notes": []}
+    assert preflight(course, [AID])["s/01_unpooling"] == Entry("ok", [])

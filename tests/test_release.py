@@ -20,9 +20,9 @@ def test_there_are_assignments():
 
 
 @pytest.mark.parametrize("aid", ASSIGNMENTS)
-def test_release_is_in_sync_with_solutions(course, aid):
+def test_release_is_in_sync_with_solutions(scratch_course, aid):
     committed = REPO / "notebooks" / aid
-    generated = release(course, aid)
+    generated = release(scratch_course, aid)
     files = lambda folder: sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
     assert tracked_files(committed) == files(generated), "run `make release` and commit notebooks/"
     for name in files(generated):
