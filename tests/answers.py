@@ -3,7 +3,9 @@
 An exercise is a run of consecutive solution cells plus the graded test cells that follow them. The kernel executes
 the solution notebook from the top; right after an exercise's last test cell it defines each catalogued answer in
 place of the solution, re-runs only that exercise's test cells, and puts the solution back. Cells after the last
-graded cell (the notebook's experiments) are never run.
+graded cell (the notebook's experiments) are never run. At the end, each exercise in turn is put back to its release
+stub (`raise NotImplementedError()`) while the test cells of every later exercise run again: they must all pass, so
+a missing or broken answer costs points in its own exercise only.
 
 Catalogues are `tests/alternatives/<aid>.py` and `tests/wrong_answers/<aid>.py`, each defining
 `ANSWERS = {exercise: {label: source}}`, where `exercise` is the grade_id of any solution cell of the exercise and
@@ -103,8 +105,15 @@ class NotebookKernel:
         return failed, first
 
 
+def stubs(aid: str) -> dict[str, str]:
+    """The release's source of every solution cell (the student's starting point), by grade_id."""
+    release = nbformat.read(REPO / "notebooks" / aid / f"{aid}.ipynb", as_version=4)
+    return {_nbgrader(c)["grade_id"]: c.source for c in release.cells if _nbgrader(c).get("solution")}
+
+
 def run_catalogues(aid: str, workdir: Path) -> tuple[list[Exercise], list[Outcome]]:
-    """Execute solutions/<aid> once, trying every catalogued answer right after its exercise's test cells."""
+    """Execute solutions/<aid> once, trying every catalogued answer right after its exercise's test cells, then
+    stubbing each exercise in turn under the later exercises' test cells (kind "isolation")."""
     kernel = NotebookKernel(REPO / "solutions" / aid / f"{aid}.ipynb", workdir)
     found = exercises(kernel.nb)
     by_name = {name: ex for ex in found for name in ex.names}
@@ -120,7 +129,22 @@ def run_catalogues(aid: str, workdir: Path) -> tuple[list[Exercise], list[Outcom
             for ex in found:
                 if ex.test_cells and index == ex.test_cells[-1]:
                     outcomes += _try_answers(kernel, ex, answers)
+        outcomes += _isolation(kernel, found, stubs(aid))
     return found, outcomes
+
+
+def _isolation(kernel: NotebookKernel, found: list[Exercise], stub_sources: dict[str, str]) -> list[Outcome]:
+    """With one exercise stubbed at a time, the later exercises' test cells that fail (none, when tests are fair)."""
+    outcomes = []
+    for position, ex in enumerate(found[:-1]):
+        later = Exercise(names=[], test_cells=[i for other in found[position + 1:] for i in other.test_cells])
+        for name in ex.names:
+            kernel.run_source(stub_sources[name])
+        failed, error = kernel.failing_tests(later)
+        outcomes.append(Outcome("isolation", ex.names[0], "release stub", failed, error))
+        for index in ex.solution_cells:
+            kernel.run_cell(index)
+    return outcomes
 
 
 def _try_answers(kernel: NotebookKernel, ex: Exercise, answers: dict) -> list[Outcome]:

@@ -1,4 +1,5 @@
-"""Grading is fair and strict: other correct idioms pass every graded cell, classic wrong answers fail one.
+"""Grading is fair and strict: other correct idioms pass every graded cell, classic wrong answers fail one, and an
+exercise left undone costs no points in the exercises after it.
 
 Catalogues: tests/alternatives/<aid>.py and tests/wrong_answers/<aid>.py (see tests/answers.py).
 """
@@ -32,4 +33,6 @@ def test_alternatives_pass_and_wrong_answers_are_caught(aid, fast_kernel_env):
             problems.append(f"correct alternative {o.exercise}/{o.label} lost points in {o.failed}: {o.error}")
         if o.kind == "wrong_answers" and not o.failed:
             problems.append(f"wrong answer {o.exercise}/{o.label} passed every graded cell")
+        if o.kind == "isolation" and o.failed:
+            problems.append(f"with {o.exercise} left as its stub, later exercises lose points in {o.failed}: {o.error}")
     assert not problems, f"{aid}:\n" + "\n".join(problems)
