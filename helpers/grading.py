@@ -65,20 +65,39 @@ def assert_equal(got, expected, msg: str = "") -> None:
     assert torch.equal(a.to(torch.float64), b.to(torch.float64)), f"{where}expected\n{b}\ngot\n{a}"
 
 
+def _walk(parts: list[str], start: int, obj):
+    """getattr along parts[start:], importing a submodule where an attribute is not there yet; None if it fails."""
+    for depth in range(start, len(parts)):
+        if not hasattr(obj, parts[depth]):
+            try:
+                importlib.import_module(".".join(parts[:depth + 1]))
+            except ImportError:
+                return None
+        obj = getattr(obj, parts[depth], None)
+        if obj is None:
+            return None
+    return obj
+
+
 def _resolve(dotted: str):
-    """The object a dotted path like 'torch.nn.functional.conv_transpose2d' names; LookupError if none."""
+    """The object a dotted path names, read as attributes the way an answer reaches it ('torchvision.ops.roi_align'
+    is the function, not the submodule), else as a module path ('torchvision.ops.roi_align.roi_align');
+    LookupError if neither exists."""
     parts = dotted.split(".")
-    for split in range(len(parts), 0, -1):
+    try:
+        found = _walk(parts, 1, importlib.import_module(parts[0]))
+    except ImportError:
+        found = None
+    for split in range(len(parts) - 1, 0, -1):
+        if found is not None:
+            break
         try:
-            obj = importlib.import_module(".".join(parts[:split]))
+            found = _walk(parts, split, importlib.import_module(".".join(parts[:split])))
         except ImportError:
             continue
-        for name in parts[split:]:
-            if not hasattr(obj, name):
-                raise LookupError(f"forbid: {dotted!r} does not exist here ({'.'.join(parts[:split])} has no {name!r})")
-            obj = getattr(obj, name)
-        return obj
-    raise LookupError(f"forbid: cannot import any module of {dotted!r}")
+    if found is None:
+        raise LookupError(f"forbid: {dotted!r} does not exist here")
+    return found
 
 
 class _Watcher:

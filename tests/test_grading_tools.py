@@ -145,3 +145,10 @@ def test_save_results_rejects_an_unknown_headline(tmp_path, monkeypatch):
     monkeypatch.setenv("CV_SEMINAR_RESULTS", str(tmp_path))
     with pytest.raises(KeyError, match="miou"):
         save_results("03_segmentation", {"accuracy": 0.5}, headline="miou")
+
+
+def test_forbid_reads_names_as_attributes_like_an_answer_does():
+    boxes = torch.tensor([[0, 0, 0, 4, 4.0]])
+    with pytest.raises(AssertionError, match="roi_align"):
+        with forbid("torchvision.ops.roi_align", "torchvision.ops.roi_pool.roi_pool"):  # a name and a module path
+            torchvision.ops.roi_align(torch.rand(1, 1, 8, 8), boxes, output_size=2)
