@@ -4,7 +4,7 @@ Two layers, both portable (no root, no systemd, no cgroups needed):
 - the kernel is launched through `launcher()`, which sets rlimits on it before it starts: RLIMIT_DATA (memory
   a process may allocate: an allocation past it fails with MemoryError instead of waking the OOM killer),
   RLIMIT_CPU, RLIMIT_NOFILE and RLIMIT_FSIZE (a write past it fails with "File too large");
-- a `Watchdog` thread in the grader looks at the kernel's whole process tree a few times a second and kills
+- a `Watchdog` thread in the grader looks at the kernel's whole process tree twice a second and kills
   it when the tree together exceeds the memory, process, CPU-time or folder-size limit (a fork bomb, or many
   processes each under the per-process limit). RLIMIT_NPROC is not used: it counts every process of the
   user, and root ignores it.
@@ -104,7 +104,7 @@ def limit_in_error(text: str) -> str | None:
 class Watchdog:
     """Watches one kernel's process tree; kills it when it goes over `limits`, and remembers why."""
 
-    def __init__(self, pid: int, limits: Limits, folder: str, interval: float = 0.2):
+    def __init__(self, pid: int, limits: Limits, folder: str, interval: float = 0.5):
         self.root = psutil.Process(pid)
         self.limits, self.folder, self.interval = limits, folder, interval
         self.seen: dict[int, psutil.Process] = {pid: self.root}
