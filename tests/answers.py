@@ -48,6 +48,12 @@ def _nbgrader(cell) -> dict:
     return cell.get("metadata", {}).get("nbgrader", {})
 
 
+def _stderr(cell) -> str:
+    """What the cell wrote to stderr (nbgrader scores such a cell 0), "" if nothing."""
+    return "".join(o.get("text", "") for o in cell.get("outputs", [])
+                   if o.get("output_type") == "stream" and o.get("name") == "stderr").strip()
+
+
 def exercises(nb) -> list[Exercise]:
     """The notebook's exercises in order; every one has at least one solution cell."""
     found: list[Exercise] = []
@@ -94,14 +100,18 @@ class NotebookKernel:
         self.client.execute_cell(self.nb.cells[self.scratch], self.scratch)
 
     def failing_tests(self, exercise: Exercise) -> tuple[list[str], str]:
-        """The grade_ids of the exercise's test cells that raise now, and the first error's last line."""
+        """The grade_ids of the exercise's test cells that nbgrader would score 0 now (an error, or anything written
+        to stderr, such as a warning), and the first such message."""
         failed, first = [], ""
         for index in exercise.test_cells:
             try:
                 self.run_cell(index)
+                message = _stderr(self.nb.cells[index])
             except CellExecutionError as error:
+                message = (str(error).strip().splitlines() or ["error"])[-1]
+            if message:
                 failed.append(_nbgrader(self.nb.cells[index])["grade_id"])
-                first = first or (str(error).strip().splitlines() or [""])[-1][:300]
+                first = first or message[:300]
         return failed, first
 
 
