@@ -8,7 +8,7 @@ appears in the file name. What cannot be matched is reported, not guessed.
 import csv
 import re
 import shutil
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from . import notebooks, reports
@@ -42,6 +42,19 @@ class Roster:
         words = f" {_words(text)} "
         return sorted(s for s, names in self.aliases.items()
                       if any(f" {_words(n)} " in words for n in names if _words(n)))
+
+
+@dataclass
+class Found:
+    """One notebook file in the downloads: whose, which assignment, and what collect did with it."""
+    file: str
+    student: str | None
+    assignment: str | None = None
+    status: str = "unmatched"  # collected, ignored (an older copy) or unmatched
+    why: str = ""
+
+    def ignore(self, why: str) -> None:
+        self.status, self.why = "ignored", why
 
 
 def _words(text: str) -> str:
@@ -84,7 +97,8 @@ def named_like(path: Path, aids: list[str]) -> str | None:
 
 
 def collect(course: Course, folder: Path, roster: Roster | None = None) -> dict:
-    """Copy every matched notebook into submitted/, write grades/reports/collect.json, return the report."""
+    """Copy every matched notebook into submitted/, write grades/reports/collect.json, return the report:
+    {"students": [...], "files": [Found, ...], "notes": {submission or student: [...]}}."""
     folder = Path(folder).resolve()
     if not folder.is_dir():
         raise InstructorError(f"{folder} is not a folder")
@@ -95,16 +109,16 @@ def collect(course: Course, folder: Path, roster: Roster | None = None) -> dict:
     for path in find_notebooks(folder):
         name = path.relative_to(folder).as_posix()
         student, why = owner(path, folder, roster)
-        entry = {"file": name, "student": student, "assignment": None, "status": "unmatched", "why": why}
+        entry = Found(name, student, why=why)
         files.append(entry)
         if student is None:
             continue
-        aid, why = _assignment_of(path, releases)
-        entry.update(assignment=aid, why=why)
+        entry.assignment, entry.why = _assignment_of(path, releases)
+        aid = entry.assignment
         if aid is None:
-            notes.setdefault(student, []).append(f"{name}: {why}")
+            notes.setdefault(student, []).append(f"{name}: {entry.why}")
             continue
-        entry["status"] = "collected"
+        entry.status = "collected"
         hinted = named_like(path, list(releases))
         if hinted and hinted != aid:
             notes.setdefault(reports.key(student, hinted), []).append(
@@ -112,20 +126,20 @@ def collect(course: Course, folder: Path, roster: Roster | None = None) -> dict:
         previous = chosen.get((student, aid))
         if previous is None or _newer(path, previous[0]):
             if previous:
-                previous[1].update(status="ignored", why=f"an older copy of {aid}")
+                previous[1].ignore(f"an older copy of {aid}")
             chosen[(student, aid)] = (path, entry)
         else:
-            entry.update(status="ignored", why=f"an older copy of {aid}")
+            entry.ignore(f"an older copy of {aid}")
     for (student, aid), (path, entry) in sorted(chosen.items()):
         target = course.submission_path(student, aid)
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(path, target)
         notes.setdefault(reports.key(student, aid), []).extend(
-            f"ignored {e['file']}: {e['why']}" for e in files
-            if e["student"] == student and e["assignment"] == aid and e["status"] == "ignored")
-    students = sorted((set(roster.aliases) if roster else set()) | {e["student"] for e in files if e["student"]})
+            f"ignored {e.file}: {e.why}" for e in files
+            if e.student == student and e.assignment == aid and e.status == "ignored")
+    students = sorted((set(roster.aliases) if roster else set()) | {e.student for e in files if e.student})
     report = {"students": students, "files": files, "notes": notes}
-    write_json(reports.path(course, "collect"), report)
+    write_json(reports.path(course, "collect"), {**report, "files": [asdict(e) for e in files]})
     return report
 
 
@@ -151,8 +165,8 @@ def _newer(a: Path, b: Path) -> bool:
 def print_report(report: dict) -> None:
     """What was collected where, and what was not."""
     for e in report["files"]:
-        where = f"{e['student']}/{e['assignment']}" if e["status"] == "collected" else e["status"].upper()
-        print(f"  {e['file']}  ->  {where}" + (f"  ({e['why']})" if e["why"] else ""))
-    unmatched = [e for e in report["files"] if e["status"] == "unmatched"]
+        where = f"{e.student}/{e.assignment}" if e.status == "collected" else e.status.upper()
+        print(f"  {e.file}  ->  {where}" + (f"  ({e.why})" if e.why else ""))
+    unmatched = [e for e in report["files"] if e.status == "unmatched"]
     print(f"{len(report['files'])} notebooks: {len(report['files']) - len(unmatched)} matched, "
           f"{len(unmatched)} unmatched" + (" (listed above in capitals)" if unmatched else ""))

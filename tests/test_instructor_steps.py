@@ -53,7 +53,7 @@ def test_collect_a_flat_folder_with_a_roster(two_released, tmp_path):
     write(tmp_path / "roster.csv", "student,name,email\nivanov,Ivanov Ivan,ii@uni.edu\n"
                                    "petrov,Petr Petrov,petrov@uni.edu\nsidorov,Sidorov S,ss@uni.edu\n")
     report = collect(course, folder, Roster.read(tmp_path / "roster.csv"))
-    status = {e["file"]: (e["student"], e["assignment"], e["status"]) for e in report["files"]}
+    status = {e.file: (e.student, e.assignment, e.status) for e in report["files"]}
     assert status == {
         "Ivanov Ivan_homework.ipynb": ("ivanov", AID, "collected"),   # matched by content, Colab-stripped
         "hw-petrov (1).ipynb": ("petrov", OTHER, "collected"),        # the newer copy
