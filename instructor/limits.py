@@ -31,8 +31,10 @@ import json, os, resource, sys
 limits = json.loads(sys.argv[1])
 for name, key in (("RLIMIT_DATA", "memory"), ("RLIMIT_CPU", "cpu_seconds"), ("RLIMIT_NOFILE", "open_files"),
                   ("RLIMIT_FSIZE", "file_size")):
-    soft = limits[key] + (10 if key == "cpu_seconds" else 0)  # the watchdog stops CPU hogs first, and says why
-    resource.setrlimit(getattr(resource, name), (soft, soft))
+    value = limits[key] + (10 if key == "cpu_seconds" else 0)  # the watchdog stops CPU hogs first, and says why
+    hard = resource.getrlimit(getattr(resource, name))[1]
+    value = value if hard == resource.RLIM_INFINITY else min(value, hard)  # a user cannot raise a hard limit
+    resource.setrlimit(getattr(resource, name), (value, value))
 os.execvp(sys.argv[2], sys.argv[2:])
 """
 
