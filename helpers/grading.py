@@ -100,6 +100,10 @@ def _resolve(dotted: str):
     return found
 
 
+class ForbiddenCall(AssertionError):
+    """What forbid raises when the answer called a forbidden function (the autograder flags a test by this name)."""
+
+
 class _Watcher:
     """Knows the forbidden function objects and recognises a call to one from a profiler event."""
 
@@ -155,7 +159,7 @@ class _Watcher:
 @contextmanager
 def forbid(*dotted_names: str, reason: str = "solve this exercise without the library function"):
     """Inside the block, watch every call (by function object, whatever name it is reached by); if a forbidden one
-    happened, raise AssertionError(reason) at the end of the block. Unknown names raise LookupError at once."""
+    happened, raise ForbiddenCall(reason), an AssertionError, at the end of the block. Unknown names raise LookupError at once."""
     watcher = _Watcher({name: _resolve(name) for name in dotted_names})
     previous = sys.getprofile()
     sys.setprofile(watcher)
@@ -165,6 +169,6 @@ def forbid(*dotted_names: str, reason: str = "solve this exercise without the li
         replaced = sys.getprofile() is not watcher
         sys.setprofile(previous)
     if replaced:
-        raise AssertionError(f"{reason} (the answer replaced the profiler that watches for forbidden calls)")
+        raise ForbiddenCall(f"{reason} (the answer replaced the profiler that watches for forbidden calls)")
     if watcher.calls:
-        raise AssertionError(f"{reason} (called {', '.join(watcher.calls)})")
+        raise ForbiddenCall(f"{reason} (called {', '.join(watcher.calls)})")

@@ -80,8 +80,9 @@ def _grading_args(s, positional: bool = True) -> None:
         s.add_argument("assignments", nargs="*", metavar="NN_topic")
     else:
         s.add_argument("--assignments", nargs="+", default=[], metavar="NN_topic")
-    s.add_argument("--sandbox", action="store_true",
-                   help="run student code under bubblewrap: no network, read-only view, only its folder writable")
+    s.add_argument("--sandbox", action=argparse.BooleanOptionalAction,
+                   help="run student code under bubblewrap: no network, read-only view, only its folder writable "
+                        "(default: wherever bubblewrap can start; --sandbox requires it, --no-sandbox turns it off)")
     s.add_argument("--timeout", type=int, help="seconds per cell (default: nbgrader_config.py's Execute.timeout)")
     s.add_argument("--output-limit", type=int, help="bytes of output kept per cell (default 1,000,000)")
     s.add_argument("--jobs", type=int, default=os.cpu_count() or 1,

@@ -6,13 +6,18 @@ each writes only its submission's folder in autograded/ and its private gradeboo
 as `Graded` entries; this process alone writes them into gradebook.db (gradebook.py) and the report, in
 submission order, so the CSV is the same whichever worker finished first. One broken submission is
 reported and the others are still graded.
+
+Student code runs in the bubblewrap sandbox wherever it can start (said once when it cannot; `sandbox=False`
+turns it off). The course's sources and gradebook are kept as they were before grading (confine.Snapshot): a
+change a submission made without the sandbox is put back and flagged on the submission graded when it happened.
 """
 import multiprocessing
 import os
 import shutil
+import sys
 import warnings
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from nbconvert.preprocessors import ClearMetadataPreprocessor
@@ -22,6 +27,7 @@ from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, Igno
 from nbgrader.utils import capture_log, temp_attrs
 
 from . import gradebook, reports
+from .confine import Snapshot
 from .course import Course, load_config, nbgrader_api
 from .execute import GuardedExecute
 from .limits import Limits
@@ -40,7 +46,7 @@ MATH_THREADS = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")
 @dataclass(frozen=True)
 class Settings:
     """How to grade: the same for every submission of a run (sent to each worker)."""
-    sandbox: bool = False
+    sandbox: bool | None = None  # None: wherever bubblewrap can start; True: required; False: off
     timeout: int | None = None
     output_limit: int | None = None
     limits: Limits = field(default_factory=Limits)
@@ -82,9 +88,7 @@ def grading_config(course: Course, settings: Settings, db: Path | None = None):
 def autograde(course: Course, aids: list[str] | None = None, settings: Settings = Settings(), jobs: int = 1,
               shard: Shard | None = None) -> dict[str, Graded]:
     """Preflight, then grade every gradable submission of `aids` (of `shard`'s students); return the entries."""
-    if settings.sandbox:
-        from .sandbox import check_available
-        check_available()
+    settings = replace(settings, sandbox=use_sandbox(settings.sandbox))
     aids = [aid for aid in (aids or course.assignments()) if course.submissions(aid)]
     if not aids:
         return {}
@@ -105,7 +109,12 @@ def autograde(course: Course, aids: list[str] | None = None, settings: Settings 
                 entries[name] = Graded(NOT_GRADED)
             else:
                 tasks.append(Task(course.root, student, aid, template))
+    sources = Snapshot.take(course)
     for task, entry in run(tasks, settings, jobs):
+        changed = sources.restore()
+        if changed:
+            entry.notes.append(f"changed {', '.join(changed[:5])}{' ...' if len(changed) > 5 else ''} while it "
+                               f"was graded (without the sandbox): put back")
         entries[reports.key(task.student, task.aid)] = entry
     for name, entry in entries.items():
         note = stale[reports.split(name)[1]]
@@ -116,6 +125,22 @@ def autograde(course: Course, aids: list[str] | None = None, settings: Settings 
     reports.update(course, "autograde", entries)
     shutil.rmtree(work, ignore_errors=True)
     return entries
+
+
+def use_sandbox(requested: bool | None) -> bool:
+    """Whether kernels run in the sandbox: as requested, or (None) wherever it can start, saying so when not."""
+    if requested is False:
+        return False
+    from .sandbox import SandboxUnavailable, check_available
+    try:
+        check_available()
+        return True
+    except SandboxUnavailable as error:
+        if requested:
+            raise
+        print(f"grading WITHOUT the sandbox: {error}. Student code can then read and write everything this "
+              f"user can; pass --no-sandbox to grade so on purpose.", file=sys.stderr, flush=True)
+        return False
 
 
 def run(tasks: list[Task], settings: Settings, jobs: int):

@@ -3,11 +3,15 @@
 Files are named anyhow ("Copy of 03_segmentation.ipynb", "ivanov_03.ipynb"), so a notebook's assignment is
 read from its content (grade_ids, cell ids, locked cells), never from its name. Its student is the
 sub-folder it sits in, or, for files directly in the folder, the roster entry whose id, name or e-mail
-appears in the file name. What cannot be matched is reported, not guessed.
+appears in the file name. What cannot be matched is reported, not guessed: the report lists every unmatched file.
+Names are compared in Unicode NFC and case-folded (macOS writes "й" in file names as "и" + a combining breve,
+NFD), and the roster is read as Excel saves it: UTF-8 with or without a BOM, or Windows-1251, with ',' or ';'.
 """
 import csv
+import io
 import re
 import shutil
+import unicodedata
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -25,13 +29,17 @@ class Roster:
     @classmethod
     def read(cls, path: Path) -> "Roster":
         """A CSV with a header and a `student` column; every other column is an alias."""
-        with open(path, newline="", encoding="utf-8-sig") as f:
-            rows = list(csv.DictReader(f))
+        text = _decode(Path(path))
+        try:
+            dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+        except csv.Error:  # one column: nothing to sniff
+            dialect = csv.excel
+        rows = list(csv.DictReader(io.StringIO(text, newline=""), dialect=dialect))
         if not rows or "student" not in rows[0]:
             raise InstructorError(f"{path}: the roster needs a header with a 'student' column")
         roster = cls()
         for row in rows:
-            student = row["student"].strip()
+            student = _nfc(row["student"] or "").strip()
             names = [student] + [v.strip() for k, v in row.items() if k != "student" and v and v.strip()]
             names += [n.split("@")[0] for n in names if "@" in n]
             roster.aliases[student] = names
@@ -57,14 +65,27 @@ class Found:
         self.status, self.why = "ignored", why
 
 
+def _decode(path: Path) -> str:
+    """A roster's text: UTF-8 (a BOM dropped), else Windows-1251 (what Excel saves on a Russian Windows)."""
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1251")
+
+
+def _nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
 def _words(text: str) -> str:
-    """Lower-case words separated by single spaces: 'Ivanov_Ivan (1).ipynb' -> 'ivanov ivan 1 ipynb'."""
-    return " ".join(re.findall(r"[^\W_]+", text.lower()))
+    """Case-folded NFC words separated by single spaces: 'Ivanov_Ivan (1).ipynb' -> 'ivanov ivan 1 ipynb'."""
+    return " ".join(re.findall(r"[^\W_]+", _nfc(text).casefold()))
 
 
 def student_id(name: str) -> str:
-    """A folder name made safe as an nbgrader student id."""
-    return re.sub(r"[^\w.-]+", "_", name.strip()).strip("_") or "unknown"
+    """A folder name made safe as an nbgrader student id (NFC, so macOS and Windows downloads agree)."""
+    return re.sub(r"[^\w.-]+", "_", _nfc(name).strip()).strip("_") or "unknown"
 
 
 def find_notebooks(folder: Path) -> list[Path]:
@@ -98,7 +119,7 @@ def named_like(path: Path, aids: list[str]) -> str | None:
 
 def collect(course: Course, folder: Path, roster: Roster | None = None) -> dict:
     """Copy every matched notebook into submitted/, write grades/reports/collect.json, return the report:
-    {"students": [...], "files": [Found, ...], "notes": {submission or student: [...]}}."""
+    {"students": [...], "files": [Found, ...], "unmatched": ["file: why", ...], "notes": {name: [...]}}."""
     folder = Path(folder).resolve()
     if not folder.is_dir():
         raise InstructorError(f"{folder} is not a folder")
@@ -138,7 +159,8 @@ def collect(course: Course, folder: Path, roster: Roster | None = None) -> dict:
             f"ignored {e.file}: {e.why}" for e in files
             if e.student == student and e.assignment == aid and e.status == "ignored")
     students = sorted((set(roster.aliases) if roster else set()) | {e.student for e in files if e.student})
-    report = {"students": students, "files": files, "notes": notes}
+    unmatched = [f"{e.file}: {e.why}" for e in files if e.status == "unmatched"]
+    report = {"students": students, "files": files, "unmatched": unmatched, "notes": notes}
     write_json(reports.path(course, "collect"), {**report, "files": [asdict(e) for e in files]})
     return report
 
@@ -167,6 +189,8 @@ def print_report(report: dict) -> None:
     for e in report["files"]:
         where = f"{e.student}/{e.assignment}" if e.status == "collected" else e.status.upper()
         print(f"  {e.file}  ->  {where}" + (f"  ({e.why})" if e.why else ""))
-    unmatched = [e for e in report["files"] if e.status == "unmatched"]
+    unmatched = report["unmatched"]
     print(f"{len(report['files'])} notebooks: {len(report['files']) - len(unmatched)} matched, "
-          f"{len(unmatched)} unmatched" + (" (listed above in capitals)" if unmatched else ""))
+          f"{len(unmatched)} unmatched" + (":" if unmatched else ""))
+    for line in unmatched:
+        print(f"  UNMATCHED {line}")

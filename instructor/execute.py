@@ -9,7 +9,10 @@ On top of nbgrader's per-cell timeout and interrupt it:
 - restarts a kernel that died or ignored the interrupt, so grading goes on with the next cell;
 - starts the kernel with resource limits and watches its process tree (limits.py); a limit hit fails that
   cell with a flag, and whatever the kernel left running is killed at the end;
-- optionally starts the kernel in the bubblewrap sandbox (sandbox.py).
+- optionally starts the kernel in the bubblewrap sandbox (sandbox.py);
+- once the kernel is gone, removes what it planted in its folder for nbgrader to write through (a symlink to
+  solutions/, a FIFO, a hard link: confine.py), before nbgrader writes the autograded notebook there;
+- flags a test that failed because the answer called a forbidden function (helpers.grading.forbid).
 What it did to a submission is in `executor.run` (a `Run`) after each notebook.
 """
 import ast
@@ -22,6 +25,7 @@ from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbgrader.preprocessors import Execute
 from traitlets import Bool, Instance, Integer
 
+from .confine import clean
 from .limits import Limits, LimitedKernelManager, Watchdog, limit_in_error
 from .notebooks import grade_id, is_grade, is_locked
 from .scan import parse_cell
@@ -97,6 +101,9 @@ class GuardedExecute(Execute):
             return super().preprocess(nb, resources, km)
         finally:
             self._stop_watching()
+            folder = (resources or {}).get("metadata", {}).get("path")
+            for note in clean(folder) if folder else []:
+                self.run.note(note)
 
     def create_kernel_manager(self):
         """nbclient's kernel manager, told the limits it starts kernels with."""
@@ -144,6 +151,8 @@ class GuardedExecute(Execute):
         except (CellTimeoutError, DeadKernelError) as error:
             self._restart(cell, error)
         self._note_limit_errors(cell)
+        if is_grade(cell):
+            self._note_forbidden_calls(cell)
         if self._watchdog is not None:
             self._watchdog.tree()  # remember what the cell left running, before it can leave the kernel's tree
         if is_grade(cell):
@@ -192,6 +201,12 @@ class GuardedExecute(Execute):
                 if out.get("output_type") == "error" else None
             if what:
                 self.run.note(f"{self.limits.describe(what)} exceeded in {self._label}")
+
+    def _note_forbidden_calls(self, cell) -> None:
+        """A test that failed with helpers.grading's ForbiddenCall: the answer used what the exercise forbids."""
+        for out in cell.outputs:
+            if out.get("output_type") == "error" and out.get("ename") == "ForbiddenCall":
+                self.run.note(f"forbidden call in {self._label}: {out.get('evalue', '')}")
 
     def _restart(self, cell, error: Exception) -> None:
         """The kernel died, went over a limit or ignored the interrupt: fail this cell, start a fresh kernel."""

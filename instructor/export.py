@@ -3,12 +3,17 @@ feedback page per graded submission at feedback/<student>/<aid>/<aid>.html.
 
 Rows are sorted by student, columns follow the notebook, numbers are printed the same way every time, and
 flags are the steps' deterministic notes: grading the same files twice gives byte-identical CSVs.
+An autograded notebook is student-controlled data: it is read only as a regular file in its own folder
+(confine.read_text), and one that cannot be read costs that student's feedback page, with a flag, never the
+export of the others.
 """
 import csv
+import os
 from pathlib import Path
 
 from . import feedback, notebooks, reports
 from .autograde import GRADED
+from .confine import Refused, read_text
 from .course import Course
 
 SCAN_PREFIX = "suspicious code"
@@ -22,14 +27,20 @@ def export(course: Course, aids: list[str] | None = None) -> list[Path]:
     for aid in aids:
         exercises = {notebooks.grade_id(c): float(notebooks.meta(c)["points"])
                      for c in notebooks.grade_cells(course.release(aid))}
-        rows = [row(course, student, aid, exercises, graded.get(reports.key(student, aid)))
-                for student in students(course, aid)]
-        written.append(write_csv(course.grades / f"{aid}.csv", ["student", *exercises, "total", "max", "flags"], rows))
-        for r in rows:
-            totals.setdefault(r["student"], {})[aid] = r["total"]
-            entry = graded.get(reports.key(r["student"], aid))
+        rows = []
+        for student in students(course, aid):
+            entry, problems = graded.get(reports.key(student, aid)), []
             if entry and entry.status == GRADED:
-                written.append(write_feedback(course, r["student"], aid, exercises, entry.scores))
+                try:
+                    written.append(write_feedback(course, student, aid, exercises, entry.scores))
+                except (Refused, notebooks.UnreadableNotebook, UnicodeDecodeError, OSError) as error:
+                    problems.append(f"no feedback page: the autograded notebook {error}")
+                except Exception as error:  # valid JSON shaped like no notebook the grader wrote: still one row
+                    problems.append(f"no feedback page: the autograded notebook is malformed "
+                                    f"({type(error).__name__}: {error})")
+            rows.append(row(course, student, aid, exercises, entry, problems))
+            totals.setdefault(student, {})[aid] = rows[-1]["total"]
+        written.append(write_csv(course.grades / f"{aid}.csv", ["student", *exercises, "total", "max", "flags"], rows))
     written.append(write_totals(course, aids, totals))
     return written
 
@@ -40,14 +51,15 @@ def students(course: Course, aid: str) -> list[str]:
     return sorted(known | set(course.submissions(aid)))
 
 
-def row(course: Course, student: str, aid: str, exercises: dict[str, float], entry: reports.Graded | None) -> dict:
-    """One CSV row: points per exercise, total, max and flags (blank points when not graded)."""
+def row(course: Course, student: str, aid: str, exercises: dict[str, float], entry: reports.Graded | None,
+        problems: tuple[str, ...] = ()) -> dict:
+    """One CSV row: points per exercise, total, max and flags (blank points when not graded), `problems` last."""
     graded = entry is not None and entry.status == GRADED
     points = entry.scores if graded else {}
     r = {"student": student, **{gid: _fmt(points.get(gid)) for gid in exercises}}
     r["total"] = _fmt(sum(p or 0 for p in points.values())) if graded else ""
     r["max"] = _fmt(sum(exercises.values()))
-    r["flags"] = "; ".join(flags(course, student, aid, entry.status if entry else None))
+    r["flags"] = "; ".join([*flags(course, student, aid, entry.status if entry else None), *problems])
     return r
 
 
@@ -83,8 +95,9 @@ def write_totals(course: Course, aids: list[str], totals: dict) -> Path:
 def write_feedback(course: Course, student: str, aid: str, exercises: dict[str, float],
                    points: dict[str, float | None]) -> Path:
     """feedback/<student>/<aid>/<aid>.html from the autograded notebook and its scores."""
-    autograded_path = course.autograded / student / aid / f"{aid}.ipynb"
-    autograded = notebooks.read(autograded_path) if autograded_path.is_file() else None
+    folder = course.autograded / student / aid
+    path = folder / f"{aid}.ipynb"
+    autograded = notebooks.parse(read_text(path, folder), path.name) if os.path.lexists(path) else None
     rows = feedback.results(autograded, {gid: (points.get(gid), m) for gid, m in exercises.items()})
     notes = [n for n in reports.notes_for(course, student, aid) if not n.startswith(SCAN_PREFIX)]
     path = course.feedback / student / aid / f"{aid}.html"

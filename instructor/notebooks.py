@@ -13,11 +13,20 @@ class UnreadableNotebook(ValueError):
 def read(path: Path) -> NotebookNode:
     """A notebook from disk, as nbformat 4; raises UnreadableNotebook instead of JSON or schema errors."""
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
         raise UnreadableNotebook(f"{Path(path).name}: not a JSON notebook ({error})") from None
+    return parse(text, Path(path).name)
+
+
+def parse(text: str, name: str) -> NotebookNode:
+    """A notebook from its file's text (`name` for messages), as `read` gives it."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise UnreadableNotebook(f"{name}: not a JSON notebook ({error})") from None
     if not isinstance(data, dict) or data.get("nbformat") != 4 or not isinstance(data.get("cells"), list):
-        raise UnreadableNotebook(f"{Path(path).name}: not an nbformat 4 notebook")
+        raise UnreadableNotebook(f"{name}: not an nbformat 4 notebook")
     return nbformat.from_dict(data)
 
 

@@ -16,6 +16,8 @@ from .notebooks import grade_id, is_locked, source
 SUSPECT_ATTRIBUTES = {"__code__", "__globals__", "__closure__", "__defaults__", "__kwdefaults__", "__builtins__"}
 SUSPECT_NAMES = {"get_ipython", "__builtins__", "__grader_guard__"}
 SUSPECT_MODULES = {"builtins", "ctypes", "gc"}
+# A tensor subclass can answer torch.allclose, == or min() with whatever it likes (helpers.grading strips it).
+TENSOR_HOOKS = {"__torch_function__", "__torch_dispatch__"}
 _to_python = TransformerManager().transform_cell
 
 
@@ -84,6 +86,12 @@ def _dotted(node: ast.AST) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
+def _names_tensor(base: ast.AST) -> bool:
+    """Whether a class base is (by its text) torch.Tensor or a tensor class: Tensor, torch.Tensor, T.Tensor ..."""
+    name = base.attr if isinstance(base, ast.Attribute) else getattr(base, "id", "")
+    return name.endswith("Tensor") or name in {"Parameter", "TensorBase"}
+
+
 def findings(tree: ast.AST, modules: dict[str, str], raw: str = "") -> list[Finding]:
     """What in one cell looks like tampering, by line (`raw`: the cell's text before magics)."""
     found = []
@@ -99,9 +107,13 @@ def findings(tree: ast.AST, modules: dict[str, str], raw: str = "") -> list[Find
             elif isinstance(t, ast.Subscript) and isinstance(t.value, ast.Call) \
                     and getattr(t.value.func, "id", None) in {"vars", "globals"}:
                 found.append(Finding(t.lineno, f"writes into {_dotted(t.value)}"))
-        if isinstance(node, ast.Call) and getattr(node.func, "id", None) in {"setattr", "delattr"} \
-                and node.args and _root(node.args[0]) in modules:
+        if isinstance(node, ast.Call) and getattr(node.func, "id", None) in {"setattr", "delattr"} and node.args \
+                and (_root(node.args[0]) in modules or isinstance(node.args[0], ast.Call)):  # import_module(...)
             found.append(Finding(node.lineno, f"calls {node.func.id} on {_dotted(node.args[0])}"))
+        if isinstance(node, ast.ClassDef) and any(_names_tensor(b) for b in node.bases):
+            found.append(Finding(node.lineno, f"defines {node.name}, a torch.Tensor subclass"))
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name in TENSOR_HOOKS:
+            found.append(Finding(node.lineno, f"defines {node.name}"))
         if isinstance(node, ast.Attribute) and node.attr in SUSPECT_ATTRIBUTES:
             found.append(Finding(node.lineno, f"touches {node.attr}"))
         if isinstance(node, ast.Name) and node.id in SUSPECT_NAMES and node.id in raw:  # not magics' get_ipython

@@ -95,6 +95,7 @@ def _merge_collect(into: dict, report: dict) -> None:
     into["students"] = sorted(set(into.get("students", [])) | set(report.get("students", [])))
     files = {f["file"]: f for f in into.get("files", []) + report.get("files", [])}
     into["files"] = [files[name] for name in sorted(files)]
+    into["unmatched"] = sorted(set(into.get("unmatched", [])) | set(report.get("unmatched", [])))
     notes = into.setdefault("notes", {})
     for name, more in report.get("notes", {}).items():
         notes[name] = list(dict.fromkeys(notes.get(name, []) + more))

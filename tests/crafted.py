@@ -14,8 +14,9 @@ from course import REPO, read_notebook, source
 
 AID = "01_unpooling"
 OTHER = "02_checkerboard_artifacts"
-STUDENTS = ("big_file", "cheat", "colab", "deleted_test", "edited_test", "empty", "first_error", "flood",
-            "fork_bomb", "hidden_fail", "loop", "memory_hog", "snoop", "solver", "stripped", "wrong")
+STUDENTS = ("big_file", "callback", "captured", "cheat", "colab", "deleted_test", "edited_test", "empty", "first_error",
+            "flood", "fork_bomb", "hidden_fail", "liar", "loop", "memory_hog", "patcher", "snoop", "solver",
+            "stripped", "symlink", "wrong")
 
 
 def release(aid: str = AID) -> dict:
@@ -124,6 +125,77 @@ FORK_BOMB = ("import subprocess\n"
 BIG_FILE = ("with open('big.bin', 'wb') as f:  # 10 GB into its own folder\n"
             "    for _ in range(160):\n"
             "        f.write(bytes(64 << 20))\n")
+ZEROS = {
+    "nearest_unpool": "def nearest_unpool(x, scale):\n    return x.new_zeros(*x.shape[:2], x.shape[2] * scale, "
+                      "x.shape[3] * scale){}\n",
+    "bed_of_nails_unpool": "def bed_of_nails_unpool(x, scale):\n    return x.new_zeros(*x.shape[:2], x.shape[2] * scale, "
+                           "x.shape[3] * scale){}\n",
+    "max_unpool": "def max_unpool(x, indices, output_size):\n    return x.new_zeros(*x.shape[:2], *output_size[-2:]){}\n",
+    "conv_transpose2d_naive": ("def conv_transpose2d_naive(x, weight, bias=None, stride=1, padding=0):\n"
+                               "    h = (x.shape[2] - 1) * stride - 2 * padding + weight.shape[2]\n"
+                               "    w = (x.shape[3] - 1) * stride - 2 * padding + weight.shape[3]\n"
+                               "    return x.new_zeros(x.shape[0], weight.shape[1], h, w){}\n"),
+}
+FAKED = ("nearest_unpool_tests", "bed_of_nails_unpool_tests", "max_unpool_tests", "conv_transpose2d_naive_tests",
+         "conv_transpose2d_naive_tests_padding_bias", "conv_transpose2d_naive_tests_dtype_inputs")
+
+
+def zeros(prefix: str = "", suffix: str = "") -> dict[str, str]:
+    """All-zero answers (every exercise but the output-size formula), `prefix` code at the top of the first,
+    `suffix` applied to each result."""
+    answers = {gid: text.format(suffix) for gid, text in ZEROS.items()}
+    answers["nearest_unpool"] = prefix + answers["nearest_unpool"]
+    return answers
+
+
+# Tamper cases (issue 17, part 4).
+# 1. A tensor subclass that says it equals anything (helpers.grading compares plain tensors).
+LIAR = zeros(
+    "class _Liar(torch.Tensor):\n"
+    "    @classmethod\n"
+    "    def __torch_function__(cls, func, types, args=(), kwargs=None):\n"
+    "        if func in (torch.allclose, torch.equal):\n"
+    "            return True\n"
+    "        if func in (torch.isclose, torch.Tensor.__eq__, torch.eq):\n"
+    "            return torch.ones_like(torch.Tensor.as_subclass(args[0], torch.Tensor), dtype=torch.bool)\n"
+    "        return super().__torch_function__(func, types, args, kwargs or {})\n\n", ".as_subclass(_Liar)")
+# 2. The comparisons faked just before each cell runs and put back just after, by IPython event callbacks
+# dressed up as IPython's own: a check between cells by name, or of the functions alone, sees nothing.
+CALLBACK = zeros(
+    "import helpers.grading\n"
+    "_REAL = torch.allclose, helpers.grading.assert_close, helpers.grading.assert_equal\n\n"
+    "def _pre_run_cell(*args):\n"
+    "    torch.allclose = lambda *a, **k: True\n"
+    "    helpers.grading.assert_close = helpers.grading.assert_equal = lambda *a, **k: None\n\n"
+    "def _post_run_cell(*args):\n"
+    "    torch.allclose, helpers.grading.assert_close, helpers.grading.assert_equal = _REAL\n\n"
+    "for _f, _event in ((_pre_run_cell, 'pre_run_cell'), (_post_run_cell, 'post_run_cell')):\n"
+    "    _f.__module__, _f.__qualname__ = 'IPython.core.events', 'EventManager._' + _event\n"
+    "    get_ipython().events.register(_event, _f)\n\n")
+# 3a. The course's own test helpers patched through a module object the source scan cannot name.
+PATCHER = zeros(
+    "import importlib\n"
+    "for _name in ('assert_close', 'assert_equal'):\n"
+    "    setattr(importlib.import_module('helpers.grading'), _name, lambda *a, **k: None)\n"
+    "setattr(importlib.import_module('torch'), 'allclose', lambda *a, **k: True)\n\n")
+# 3b. Forbidden library functions captured before the test runs: in a closure and as a default argument.
+CAPTURED = {
+    "max_unpool": ("def _unpooler():\n"
+                   "    op = torch.ops.aten.max_unpool2d\n"
+                   "    def max_unpool(x, indices, output_size):\n"
+                   "        return op(x, indices, list(output_size[-2:]))\n"
+                   "    return max_unpool\n\n"
+                   "max_unpool = _unpooler()\n"),
+    "conv_transpose2d_naive": ("def conv_transpose2d_naive(x, weight, bias=None, stride=1, padding=0, "
+                               "_conv=F.conv_transpose2d):\n"
+                               "    return _conv(x, weight, bias, stride, padding)\n"),
+}
+# 4. A symlink planted in its own folder for nbgrader (which runs outside any sandbox) to write the autograded
+# notebook through, over the course's solution. Relative: it needs to know nothing of the machine.
+SYMLINK = ("import os\n"
+           "if os.path.lexists('01_unpooling.ipynb'):\n"
+           "    os.remove('01_unpooling.ipynb')\n"
+           "os.symlink('../../../solutions/01_unpooling/01_unpooling.ipynb', '01_unpooling.ipynb')\n")
 WRONG_NEAREST = {"nearest_unpool": "def nearest_unpool(x, scale):\n    return x\n"}
 
 
@@ -176,6 +248,11 @@ def submissions(snoop_targets: dict) -> dict[str, tuple[str, dict]]:
         "fork_bomb": (f"{AID}.ipynb", appended(solved(), FORK_BOMB)),
         "big_file": (f"{AID}.ipynb", appended(solved(), BIG_FILE)),
         "wrong": (f"{AID}.ipynb", wrong),
+        "liar": (f"{AID}.ipynb", solved(LIAR)),
+        "callback": (f"{AID}.ipynb", solved(CALLBACK)),
+        "patcher": (f"{AID}.ipynb", solved(PATCHER)),
+        "captured": (f"{AID}.ipynb", solved(CAPTURED)),
+        "symlink": (f"{AID}.ipynb", appended(solved(), SYMLINK)),
         "empty": (f"Copy of {AID}.ipynb", empty),
     }
 

@@ -152,3 +152,11 @@ def test_forbid_reads_names_as_attributes_like_an_answer_does():
     with pytest.raises(AssertionError, match="roi_align"):
         with forbid("torchvision.ops.roi_align", "torchvision.ops.roi_pool.roi_pool"):  # a name and a module path
             torchvision.ops.roi_align(torch.rand(1, 1, 8, 8), boxes, output_size=2)
+
+
+def test_forbid_raises_forbidden_call_an_assertion_error_the_grader_flags_by_name():
+    from helpers.grading import ForbiddenCall
+    with pytest.raises(ForbiddenCall, match=r"by hand \(called torch.nn.functional.conv_transpose2d\)") as caught:
+        with forbid("torch.nn.functional.conv_transpose2d", reason="by hand"):
+            _default_argument()
+    assert isinstance(caught.value, AssertionError) and type(caught.value).__name__ == "ForbiddenCall"

@@ -1,13 +1,15 @@
 """The instructor workflow on crafted submissions of notebook 01 (issues 7 and 17): every robustness case, the
 grades CSV against a committed one, parallel and sharded gradings identical, feedback without hidden tests,
-resource limits, the sandbox.
+resource limits, the sandbox, and the tamper cases (a lying tensor subclass, faked comparisons put back by
+event callbacks, patched course helpers, captured forbidden functions, a symlink planted for nbgrader).
 
 The crafted set (tests/crafted.py) is graded twice, at the same time, with `python -m instructor grade`:
-once plainly with --jobs 1, and once as three shards (--shard i/3 --jobs 2 --sandbox, each on its own copy
-of the course, as on three machines) merged with `python -m instructor merge` on a fourth copy (without
---sandbox where bubblewrap is missing). Both CSVs must equal tests/submissions/expected_01_unpooling.csv
-byte for byte.
+once with --jobs 1 --no-sandbox, and once as three shards (--shard i/3 --jobs 2, sandboxed by default, each on
+its own copy of the course, as on three machines) merged with `python -m instructor merge` on a fourth copy.
+Both CSVs must equal tests/submissions/expected_01_unpooling.csv byte for byte, and the course's sources (the
+repo's and every copy's) must come out byte-identical.
 """
+import hashlib
 import html
 import json
 import re
@@ -61,8 +63,22 @@ def listener():
     server.close()
 
 
+def sources(root: Path) -> dict[str, str]:
+    """sha256 of every file of a course's solutions/, notebooks/, helpers/ and gradebook.db (if any)."""
+    files = [p for part in ("solutions", "notebooks", "helpers") for p in (root / part).rglob("*")
+             if p.is_file() and "__pycache__" not in p.parts]
+    files += [root / "gradebook.db"] if (root / "gradebook.db").is_file() else []
+    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(files)}
+
+
 @pytest.fixture(scope="module")
-def runs(tmp_path_factory, listener):
+def repo_sources():
+    """The repo's sources before the crafted set is graded."""
+    return sources(REPO)
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory, listener, repo_sources):
     """{"plain": course root, "sharded": course root}, both graded from the same crafted downloads."""
     def course(name: str) -> Path:
         return make_course(tmp_path_factory.mktemp(name) / "course", [AID, crafted.OTHER], releases=True).root
@@ -73,10 +89,10 @@ def runs(tmp_path_factory, listener):
                           *LIMITS, *flags)
 
     plain = course("plain")
-    plain_run = grade(plain, "--jobs", "1")
+    plain_run = grade(plain, "--jobs", "1", "--no-sandbox")
     shards = [course(f"shard{i}") for i in (1, 2, 3)]
     for i, root in enumerate(shards, 1):  # one shard after another, beside the plain run
-        finish(grade(root, "--jobs", "2", "--shard", f"{i}/3", *(["--sandbox"] if SANDBOX else [])))
+        finish(grade(root, "--jobs", "2", "--shard", f"{i}/3", *([] if SANDBOX else ["--no-sandbox"])))
     finish(plain_run)
     merged = course("merged")
     finish(instructor(merged, "merge", *(str(root / "shards" / f"{i}-of-3") for i, root in enumerate(shards, 1))))
@@ -251,3 +267,51 @@ def test_sandbox_blocks_solutions_writes_outside_and_network(runs):
     assert not any((shard.parent / "outside.txt").exists() for shard in runs["shards"])
     assert (root / "autograded" / "snoop" / AID / "inside.txt").read_text() == "my own folder"
     assert csv_rows(root)["snoop"]["total"] == FULL, "grading works inside the sandbox"
+
+
+def points(row: dict, cells=crafted.FAKED) -> list[str]:
+    return [row[g] for g in cells]
+
+
+def test_a_tensor_subclass_that_equals_anything_earns_nothing_and_is_flagged(runs):
+    r = csv_rows(runs["plain"])["liar"]
+    assert points(r) == ["0"] * len(crafted.FAKED), r
+    assert "defines _Liar, a torch.Tensor subclass" in r["flags"] and "defines __torch_function__" in r["flags"]
+
+
+def test_comparisons_faked_by_disguised_event_callbacks_earn_nothing_and_are_flagged(runs):
+    r = csv_rows(runs["plain"])["callback"]
+    assert points(r) == ["0"] * len(crafted.FAKED), r
+    assert "IPython event post_run_cell, IPython event pre_run_cell rebound before nearest_unpool_tests" in r["flags"]
+
+
+def test_course_helpers_patched_through_import_module_earn_nothing_and_are_flagged(runs):
+    r = csv_rows(runs["plain"])["patcher"]
+    assert points(r) == ["0"] * len(crafted.FAKED), r
+    assert "calls setattr on importlib.import_module('helpers.grading')" in r["flags"]
+    assert "helpers.grading.assert_close, helpers.grading.assert_equal, torch.allclose rebound before " \
+           "nearest_unpool_tests: restored" in r["flags"]
+
+
+def test_forbidden_functions_captured_before_the_test_earn_nothing_and_are_flagged(runs):
+    r = csv_rows(runs["plain"])["captured"]
+    assert points(r, ("max_unpool_tests", "conv_transpose2d_naive_tests", "conv_transpose2d_naive_tests_padding_bias",
+                      "conv_transpose2d_naive_tests_dtype_inputs")) == ["0"] * 4, r
+    assert "forbidden call in max_unpool_tests" in r["flags"] and "(called torch.ops.aten.max_unpool2d)" in r["flags"]
+    assert "(called torch.nn.functional.conv_transpose2d)" in r["flags"]  # the default argument
+
+
+@pytest.mark.parametrize("run", ["plain", "sharded"])
+def test_a_symlink_planted_for_nbgrader_is_removed_and_flagged(runs, run):
+    r = csv_rows(runs[run])["symlink"]
+    assert "01_unpooling.ipynb: a symlink to ../../../solutions/01_unpooling/01_unpooling.ipynb" in r["flags"], r
+    written = runs[run] / "autograded" / "symlink" / AID / f"{AID}.ipynb"
+    assert not written.is_symlink() and "BEGIN HIDDEN TESTS" in written.read_text()
+
+
+def test_grading_leaves_every_course_source_byte_identical(runs, repo_sources):
+    assert sources(REPO) == repo_sources
+    ours = ("solutions/" + AID, "notebooks/" + AID)
+    original = {k: v for k, v in repo_sources.items() if k.startswith(ours)}
+    for root in [runs["plain"], runs["sharded"], *runs["shards"]]:
+        assert {k: v for k, v in sources(root).items() if k.startswith(ours)} == original, root

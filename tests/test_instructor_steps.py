@@ -1,12 +1,14 @@
 """The instructor steps one by one, without grading: collect, matching, preflight, scan, guard, feedback,
 sandbox command; and one small kernel run for the restart of a kernel that ignores the interrupt."""
 import copy
+import csv
 import json
 import os
 import shutil
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import nbformat
 import psutil
@@ -276,3 +278,100 @@ def test_preflight_takes_a_new_hand_in_as_the_new_original(two_released):
     assert preflight(course, [AID])["s/01_unpooling"].status == "repaired"
     submit(course, "s", crafted.solved())  # collected again, now with metadata
     assert preflight(course, [AID])["s/01_unpooling"] == Entry("ok", [])
+
+
+def test_one_broken_or_planted_autograded_notebook_does_not_stop_the_export_of_the_others(two_released):
+    from instructor import reports
+    from instructor.export import export
+    course = two_released
+    scores = {notebooks.grade_id(c): float(notebooks.meta(c)["points"]) for c in notebooks.grade_cells(crafted.release())}
+    for student in ("broken", "linked", "solver"):
+        submit(course, student, crafted.solved())
+        reports.update(course, "autograde", {f"{student}/{AID}": reports.Graded("graded", [], scores)})
+    graded = course.autograded / "{}" / AID / f"{AID}.ipynb"
+    write(Path(str(graded).format("solver")), crafted.solved())
+    write(Path(str(graded).format("broken")), "{corrupted")
+    Path(str(graded).format("linked")).parent.mkdir(parents=True)
+    Path(str(graded).format("linked")).symlink_to(course.solutions / AID / f"{AID}.ipynb")
+    export(course, [AID])
+    with open(course.grades / f"{AID}.csv", newline="") as f:
+        rows = {r["student"]: r for r in csv.DictReader(f)}
+    assert rows["solver"]["flags"] == "" and (course.feedback / "solver" / AID / f"{AID}.html").is_file()
+    assert "no feedback page: the autograded notebook 01_unpooling.ipynb: not a JSON notebook" in rows["broken"]["flags"]
+    assert "01_unpooling.ipynb: a symlink or a path outside" in rows["linked"]["flags"]
+    assert all(rows[s]["total"] == "9" for s in rows), "points come from the report, feedback or not"
+    assert not (course.feedback / "linked").exists() and not (course.feedback / "broken").exists()
+
+
+def test_the_sandbox_is_the_default_where_it_starts_and_said_once_where_it_cannot(monkeypatch, capsys):
+    from instructor import sandbox
+    from instructor.autograde import use_sandbox
+    assert use_sandbox(False) is False and capsys.readouterr().err == ""
+    assert use_sandbox(None) is True, "bubblewrap works here (make sandbox-tools)"
+    monkeypatch.setattr(sandbox.shutil, "which", lambda name: None)
+    assert use_sandbox(None) is False
+    assert capsys.readouterr().err.count("grading WITHOUT the sandbox: bwrap not found") == 1
+    with pytest.raises(sandbox.SandboxUnavailable):
+        use_sandbox(True)
+
+
+def test_collect_matches_nfd_names_reads_an_excel_cp1251_roster_and_lists_unmatched_files(two_released, tmp_path):
+    import unicodedata
+    course, folder = two_released, tmp_path / "downloads"
+    write(folder / unicodedata.normalize("NFD", "Йованович_Иван_01.ipynb"), crafted.solved())  # as macOS names it
+    write(folder / "Попов (1).ipynb", crafted.release(OTHER))
+    write(folder / "notes.ipynb", crafted.solved())
+    write(folder / "Кто-то.ipynb", "{not json")
+    roster = tmp_path / "roster.csv"
+    roster.write_bytes("student;name;email\r\ns001;ЙОВАНОВИЧ Иван;iv@uni.ru\r\ns002;Попов Пётр;pp@uni.ru\r\n"
+                       .encode("cp1251"))
+    report = collect(course, folder, Roster.read(roster))
+    assert course.submissions(AID) == ["s001"] and course.submissions(OTHER) == []
+    assert report["students"] == ["s001", "s002"]
+    assert report["unmatched"] == ["notes.ipynb: no roster entry appears in the file name",
+                                   "Кто-то.ipynb: no roster entry appears in the file name",
+                                   "Попов (1).ipynb: no roster entry appears in the file name"]
+
+
+def test_confine_removes_planted_links_and_refuses_to_read_through_them(tmp_path):
+    from instructor.confine import Refused, clean, read_text
+    folder = tmp_path / "autograded" / "s" / AID
+    folder.mkdir(parents=True)
+    secret = tmp_path / "solution.ipynb"
+    secret.write_text("hidden tests")
+    (folder / "ok.txt").write_text("mine")
+    (folder / f"{AID}.ipynb").symlink_to(secret)
+    (folder / "sub").symlink_to(tmp_path, target_is_directory=True)
+    os.link(secret, folder / "hard.ipynb")
+    os.mkfifo(folder / "pipe")
+    with pytest.raises(Refused):
+        read_text(folder / f"{AID}.ipynb", folder)
+    with pytest.raises(Refused):
+        read_text(folder / "pipe", folder)  # and does not hang on it
+    notes = clean(folder)
+    assert [n.split(":")[0] for n in notes] == [f"{AID}.ipynb", "hard.ipynb", "pipe", "sub"]
+    assert sorted(p.name for p in folder.iterdir()) == ["ok.txt"] and secret.read_text() == "hidden tests"
+    assert read_text(folder / "ok.txt", folder) == "mine"
+
+
+def test_snapshot_puts_back_sources_and_gradebook_a_submission_changed(two_released):
+    from instructor.confine import Snapshot
+    course = two_released
+    course.gradebook.write_bytes(b"grades")
+    solution = course.solutions / AID / f"{AID}.ipynb"
+    before = solution.read_bytes()
+    snapshot = Snapshot.take(course)
+    assert snapshot.restore() == []
+    solution.write_text("overwritten by a submission")
+    course.gradebook.unlink()
+    (course.releases / AID / "planted.py").write_text("print('hi')")
+    assert snapshot.restore() == ["gradebook.db", f"notebooks/{AID}/planted.py", f"solutions/{AID}/{AID}.ipynb"]
+    assert solution.read_bytes() == before and course.gradebook.read_bytes() == b"grades"
+    assert not (course.releases / AID / "planted.py").exists()
+
+
+def test_scan_flags_tensor_subclasses_and_setattr_on_an_imported_module_object():
+    found = [str(f) for f in scan(crafted.solved(crafted.LIAR))] + [str(f) for f in scan(crafted.solved(crafted.PATCHER))]
+    assert found[:2] == ["nearest_unpool: defines _Liar, a torch.Tensor subclass (line 1)",
+                         "nearest_unpool: defines __torch_function__ (line 3)"]
+    assert "nearest_unpool: calls setattr on importlib.import_module('helpers.grading') (line 3)" in found
