@@ -86,3 +86,13 @@ def test_seed_makes_runs_repeat(clean_env):
     assert torch.equal(first, torch.rand(5))
     setup(seed=8, verbose=False)
     assert not torch.equal(first, torch.rand(5))
+
+
+def test_setup_silences_the_warnings_correct_answers_trigger(clean_env, recwarn):
+    import warnings
+    with warnings.catch_warnings():
+        setup(verbose=False)
+        loss = (torch.ones(2, requires_grad=True) * 2).sum()
+        float(loss)
+        torch.tensor(torch.ones(2))
+    assert not [w for w in recwarn if "tensor" in str(w.message)], [str(w.message) for w in recwarn]
