@@ -56,12 +56,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--notebook", default="01_unpooling", metavar="NN_topic")
     parser.add_argument("--copies", type=int, default=8)
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="the parallel run's --jobs")
-    parser.add_argument("--sandbox", action="store_true", help="our runs under bubblewrap (--sandbox)")
+    parser.add_argument("--sandbox", action="store_true", help="our runs under bubblewrap (default: --no-sandbox, like plain nbgrader)")
     parser.add_argument("--timeout", type=int, default=300, help="per-cell timeout (default 300 s)")
     args = parser.parse_args(argv)
     aid, n = args.notebook, args.copies
     ours = [sys.executable, "-m", "instructor", "--course", ".", "autograde", aid, "--timeout", str(args.timeout),
-            *(["--sandbox"] if args.sandbox else [])]
+            *(["--sandbox"] if args.sandbox else ["--no-sandbox"])]
     runs = {
         "plain nbgrader": [sys.executable, "-m", "nbgrader", "autograde", aid, "--create", "--force",
                            f"--ExecutePreprocessor.timeout={args.timeout}", f"--Execute.timeout={args.timeout}"],
