@@ -64,9 +64,10 @@ def listener():
 
 
 def sources(root: Path) -> dict[str, str]:
-    """sha256 of every file of a course's solutions/, notebooks/, helpers/ and gradebook.db (if any)."""
+    """sha256 of every file of a course's solutions/, notebooks/, helpers/ and gradebook.db (if any), but the
+    git-ignored *.results.json that the suite's own notebook runs (nbval) write next to the solutions meanwhile."""
     files = [p for part in ("solutions", "notebooks", "helpers") for p in (root / part).rglob("*")
-             if p.is_file() and "__pycache__" not in p.parts]
+             if p.is_file() and "__pycache__" not in p.parts and not p.name.endswith(".results.json")]
     files += [root / "gradebook.db"] if (root / "gradebook.db").is_file() else []
     return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(files)}
 
