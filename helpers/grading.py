@@ -172,3 +172,17 @@ def forbid(*dotted_names: str, reason: str = "solve this exercise without the li
         raise ForbiddenCall(f"{reason} (the answer replaced the profiler that watches for forbidden calls)")
     if watcher.calls:
         raise ForbiddenCall(f"{reason} (called {', '.join(watcher.calls)})")
+
+
+@contextmanager
+def swapped(namespace: dict, **objects):
+    """Inside the block, the names in `namespace` (a notebook's globals()) are bound to `objects`; the old values come
+    back after it. Checks of a later exercise run an earlier one's reference this way, so one bug costs points once."""
+    saved = {name: namespace[name] for name in objects if name in namespace}
+    namespace.update(objects)
+    try:
+        yield
+    finally:
+        for name in objects:
+            namespace.pop(name, None)
+        namespace.update(saved)

@@ -10,7 +10,7 @@ import torch.nn.functional as F
 import torchvision
 
 import helpers.artifacts
-from helpers.grading import assert_close, assert_equal, forbid, plain
+from helpers.grading import assert_close, assert_equal, forbid, plain, swapped
 from helpers.report import results_table, save_results
 
 X, W = torch.ones(1, 1, 2, 2), torch.ones(1, 1, 3, 3)
@@ -160,3 +160,12 @@ def test_forbid_raises_forbidden_call_an_assertion_error_the_grader_flags_by_nam
         with forbid("torch.nn.functional.conv_transpose2d", reason="by hand"):
             _default_argument()
     assert isinstance(caught.value, AssertionError) and type(caught.value).__name__ == "ForbiddenCall"
+
+
+def test_swapped_binds_names_inside_the_block_only_even_after_an_error():
+    namespace = {"box_iou": "yours"}
+    with pytest.raises(ZeroDivisionError):
+        with swapped(namespace, box_iou="reference", extra=1):
+            assert namespace == {"box_iou": "reference", "extra": 1}
+            1 / 0
+    assert namespace == {"box_iou": "yours"}
