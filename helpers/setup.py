@@ -12,6 +12,7 @@ import torch
 HARMLESS_WARNINGS = ("Converting a tensor with requires_grad=True to a scalar",
                      "To copy construct from a tensor, it is recommended to use sourceTensor")
 MODE_ENV = "CV_SEMINAR_MODE"  # "fast" or "full": overrides the automatic choice both ways
+GALLERY_ENV = "CV_SEMINAR_GALLERY"  # set by `make gallery`: fast mode with the notebook's bigger `gallery` settings
 # pytest sets PYTEST_VERSION for the whole run (>= 8.2), and notebook kernels started by nbval inherit it.
 TEST_SUITE_ENV = "PYTEST_VERSION"
 
@@ -79,13 +80,22 @@ class Budget:
         return f"Budget(mode={self.mode!r} [{self.reason}], device={self.device.type}, seed={self.seed}, {sizes})"
 
 
-def setup(seed: int = 0, fast: dict | None = None, full: dict | None = None, verbose: bool = True) -> Budget:
-    """Seed everything, pick the device and return the budget with the settings of the chosen mode."""
-    fast, full = dict(fast or {}), dict(full or {})
+def setup(seed: int = 0, fast: dict | None = None, full: dict | None = None, gallery: dict | None = None,
+          verbose: bool = True) -> Budget:
+    """Seed everything, pick the device and return the budget with the settings of the chosen mode.
+
+    `gallery` overrides some fast settings (bigger images, more steps) when `make gallery` draws the reference
+    pictures of docs/gallery/ on a CPU: still fast mode and offline data, only slower.
+    """
+    fast, full, gallery = dict(fast or {}), dict(full or {}), dict(gallery or {})
     if set(fast) != set(full):
         raise ValueError(f"fast and full must set the same names; differ in {sorted(set(fast) ^ set(full))}")
+    if not set(gallery) <= set(fast):
+        raise ValueError(f"gallery may only override fast settings; unknown: {sorted(set(gallery) - set(fast))}")
     device = pick_device()
     mode, reason = run_mode(device)
+    if mode == "fast" and os.environ.get(GALLERY_ENV):
+        fast, reason = {**fast, **gallery}, f"{reason}; gallery quality ({GALLERY_ENV})"
     seed_everything(seed)
     for message in HARMLESS_WARNINGS:
         warnings.filterwarnings("ignore", message=message)

@@ -96,3 +96,20 @@ def test_setup_silences_the_warnings_correct_answers_trigger(clean_env, recwarn)
         float(loss)
         torch.tensor(torch.ones(2))
     assert not [w for w in recwarn if "tensor" in str(w.message)], [str(w.message) for w in recwarn]
+
+
+def test_gallery_settings_override_fast_ones_only_for_make_gallery(monkeypatch):
+    monkeypatch.delenv("CV_SEMINAR_GALLERY", raising=False)
+    monkeypatch.setenv("CV_SEMINAR_MODE", "fast")
+    sizes = dict(fast=dict(image_size=64, steps=10), full=dict(image_size=512, steps=300), gallery=dict(image_size=256))
+    assert setup(verbose=False, **sizes).settings == dict(image_size=64, steps=10)
+    monkeypatch.setenv("CV_SEMINAR_GALLERY", "1")
+    budget = setup(verbose=False, **sizes)
+    assert budget.fast and budget.settings == dict(image_size=256, steps=10) and "gallery" in budget.reason
+    monkeypatch.setenv("CV_SEMINAR_MODE", "full")
+    assert setup(verbose=False, **sizes).settings == dict(image_size=512, steps=300)
+
+
+def test_gallery_may_not_invent_settings():
+    with pytest.raises(ValueError, match="unknown: \\['epochs'\\]"):
+        setup(verbose=False, fast=dict(steps=1), full=dict(steps=2), gallery=dict(epochs=3))
