@@ -9,7 +9,7 @@ export PATH := $(BIN):$(PATH)
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 ASSIGNMENTS := $(notdir $(wildcard solutions/[0-9][0-9]_*))
 
-.PHONY: lab test browser benchmark release env clean-env
+.PHONY: lab test browser benchmark gallery release env clean-env
 
 lab: $(VENV)/.installed
 	jupyter lab --ServerApp.root_dir=notebooks $(ROOT_FLAG)
@@ -36,6 +36,11 @@ browser:
 # Run every solution notebook in fast mode: time, peak memory, headline metric -> benchmarks/results.json.
 benchmark: $(VENV)/.installed
 	python -m benchmarks
+
+# Draw docs/gallery/, the reference pictures the notebooks link to: the solution notebooks' figure cells marked
+# "gallery" in their metadata, at the bigger settings of setup(gallery=...) (minutes on 2 cores; not part of CI).
+gallery: $(VENV)/.installed
+	python -m benchmarks.gallery
 
 # Write course.toml's repository into badges, setup cells and README, strip outputs from the sources (keeping
 # cell ids), then regenerate every student notebook from its solution. To publish under another repository:

@@ -15,12 +15,13 @@ from .memory import PeakMemory
 MiB = 2 ** 20
 
 
-def run_notebook(path: Path, timeout: int = 300) -> dict:
+def run_notebook(path: Path, timeout: int = 300, env: dict | None = None, on_executed=None) -> dict:
     """Run `path` in a temporary copy of its folder; return time, memory, metric and status.
 
     The kernel gets CV_SEMINAR_MODE=fast and CV_SEMINAR_RESULTS=<temp dir>, so the notebook's
     `save_results(...)` lands where we read it and nothing is written into the repository.
-    `timeout` is per cell, as in nbclient and nbgrader.
+    `timeout` is per cell, as in nbclient and nbgrader; `env` adds variables for the kernel;
+    `on_executed(notebook)` sees the executed notebook (outputs included) when every cell ran.
     """
     path = Path(path).resolve()
     aid = path.stem
@@ -30,7 +31,7 @@ def run_notebook(path: Path, timeout: int = 300) -> dict:
         tmp = Path(tmp)
         workdir = tmp / aid
         shutil.copytree(path.parent, workdir, ignore=shutil.ignore_patterns("*.results.json", ".ipynb_checkpoints"))
-        env = dict(os.environ, CV_SEMINAR_MODE="fast", CV_SEMINAR_RESULTS=str(tmp / "results"))
+        env = dict(os.environ, CV_SEMINAR_MODE="fast", CV_SEMINAR_RESULTS=str(tmp / "results"), **(env or {}))
         client = NotebookClient(nbformat.read(workdir / path.name, as_version=4), timeout=timeout,
                                 kernel_name="python3", resources={"metadata": {"path": str(workdir)}})
         monitor = None
@@ -43,6 +44,8 @@ def run_notebook(path: Path, timeout: int = 300) -> dict:
                         client.on_cell_executed = lambda **_: monitor.sample()
                         for index, cell in enumerate(client.nb.cells):
                             client.execute_cell(cell, index)
+                if on_executed is not None:
+                    on_executed(client.nb)
             except Exception as error:  # a failing cell, a timeout, a dead kernel: report it and go on
                 record.update(status="failed", error=_describe(error))
         record["wall_s"] = round(time.perf_counter() - start, 1)

@@ -25,6 +25,8 @@ COLAB = "https://colab.research.google.com/github"
 COLAB_LINK = re.compile(r"https://colab\.research\.google\.com/github/[^\s)\"'<>]+?/notebooks/"
                         r"(\d\d_[A-Za-z0-9_]+)/\1\.ipynb")
 COLAB_REPOSITORY = re.compile(r"https://colab\.research\.google\.com/github/([\w.-]+/[\w.-]+)/blob/")
+# A link to a reference picture of docs/gallery/: relative (as written) or on the course's repository.
+GALLERY_LINK = re.compile(r"\]\((?:\.\./\.\./|https?://[^\s)]+?/blob/[^\s)]+?/)docs/gallery/([\w.-]+\.png)\)")
 BOOTSTRAP_PACKAGE = re.compile(r'^COURSE_PACKAGE = "git\+(.+?)@[^"]*"$', re.MULTILINE)
 REPOSITORY = re.compile(r"[A-Za-z0-9][\w.-]*/[\w.-]+")
 REF = re.compile(r"[\w./-]+")
@@ -125,6 +127,10 @@ class Location:
         """What the setup cell gives to `pip install`."""
         return f"git+{self.repo_url}@{self.ref}"
 
+    def gallery_url(self, name: str) -> str:
+        """Where a reference picture of docs/gallery/ opens from anywhere, Colab included."""
+        return f"{self.repo_url}/blob/{self.ref}/docs/gallery/{name}"
+
     def colab_url(self, aid: str) -> str:
         """The Colab link of the student notebook `aid`."""
         return f"{COLAB}/{self.repository}/blob/{self.ref}/notebooks/{aid}/{aid}.ipynb"
@@ -164,6 +170,8 @@ def publish_notebook(nb: nbformat.NotebookNode, aid: str, location: Location, ve
     for cell in nb.cells:
         if cell.cell_type == "markdown":
             cell.source = COLAB_LINK.sub(location.colab_url(aid), cell.source)
+            # Colab cannot follow a link relative to the notebook: gallery pictures open from the repository.
+            cell.source = GALLERY_LINK.sub(lambda m: f"]({location.gallery_url(m.group(1))})", cell.source)
     setup = setup_cell(nb, aid)
     setup.source = with_bootstrap(setup.source, bootstrap(location, version))
     nb.cells = [c for c in nb.cells if c.get("id") != CLOSING_ID] + [closing_cell()]

@@ -253,3 +253,16 @@ def assert_widget_bar(cell) -> None:
     """tqdm.auto drew an ipywidgets progress bar, and complained about nothing."""
     assert any("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in cell.outputs), cell.outputs
     assert not any(o.output_type == "stream" and o.name == "stderr" for o in cell.outputs), cell.outputs
+
+
+def test_gallery_links_open_from_the_repository_in_colab_too():
+    from instructor.publish import publish_notebook
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell("budget = 1", id="setup"),
+        nbformat.v4.new_markdown_cell("Roughly like [this](../../docs/gallery/06-results.png) and "
+                                      "[that](https://github.com/old/repo/blob/main/docs/gallery/06-layers.png).")])
+    location = Location("test-org/cv-course", "v-test", "https://github.com")
+    assert publish_notebook(nb, "06_style_transfer", location, "0.1.0")
+    assert nb.cells[1].source == ("Roughly like [this](https://github.com/test-org/cv-course/blob/v-test/docs/gallery/"
+                                  "06-results.png) and [that](https://github.com/test-org/cv-course/blob/v-test/docs/"
+                                  "gallery/06-layers.png).")
