@@ -5,7 +5,7 @@ from pathlib import Path
 
 from instructor.course import Course
 
-from .report import machine, markdown_table, write_json
+from .report import machine, markdown_table, update_readme, write_json
 from .runner import run_notebook
 
 REPO = Path(__file__).resolve().parents[1]
@@ -41,6 +41,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\nMeasured on {info['cpu']}, {info['cores']} cores, torch {info['torch']}, {info['date']} "
           f"(1-min load average after each notebook: {loads}).")
     write_json(args.output, records, info, merge=bool(args.only))
+    if update_readme(args.course / "README.md", args.output):
+        print("README.md's results table rewritten from", args.output, file=sys.stderr)
     failed = [r["notebook"] for r in records if r["status"] != "ok"]
     if failed:
         print(f"\nFAILED: {', '.join(failed)}", file=sys.stderr)

@@ -50,3 +50,14 @@ def test_main_reports_missing_metric_and_failure(tmp_path, capsys):
     saved = json.loads(output.read_text())
     assert {"cpu", "cores", "torch", "date"} <= set(saved["machine"])
     assert [r["status"] for r in saved["notebooks"]] == ["ok", "failed"]
+
+
+def test_main_writes_the_table_into_readme_between_its_markers(tmp_path):
+    from benchmarks.report import README_END, README_START
+    write_notebook(tmp_path / "solutions", "90_tiny", *TINY)
+    readme = tmp_path / "README.md"
+    readme.write_text(f"# Course\n\n{README_START}\nold table\n{README_END}\n\nMore text.\n")
+    assert main(["--course", str(tmp_path), "--output", str(tmp_path / "results.json"), "--timeout", "60"]) == 0
+    text = readme.read_text()
+    assert "old table" not in text and text.startswith("# Course\n\n") and text.endswith("\n\nMore text.\n")
+    assert "| 90_tiny |" in text and "accuracy = 0.75" in text and text.count(README_START) == 1
