@@ -119,4 +119,35 @@ def deepdream(model, image, layers, steps=10, lr=0.01, n_octaves=3, octave_scale
     return x[0]
 ''',
     },
+    "channel_objective": {
+        "select, sum / numel, range check by comparison": '''
+def channel_objective(activations, channel):
+    n_channels = activations.shape[1]
+    if channel < 0 or channel >= n_channels:
+        raise IndexError(f"no channel {channel} among {n_channels}")
+    plane = activations.select(1, channel)
+    return plane.sum() / plane.numel()
+''',
+        "per-channel means, then one of them": '''
+def channel_objective(activations, channel):
+    if channel not in range(activations.size(1)):
+        raise IndexError(channel)
+    return activations.mean(dim=(0, 2, 3))[channel]
+''',
+        "einsum with a one-hot weight vector": '''
+def channel_objective(activations, channel):
+    n, c, h, w = activations.shape
+    if not 0 <= channel < c:
+        raise IndexError(f"channel must be in 0..{c - 1}, got {channel}")
+    weights = torch.zeros(c, dtype=activations.dtype, device=activations.device)
+    weights[channel] = 1.0 / (n * h * w)
+    return torch.einsum("nchw,c->", activations, weights)
+''',
+        "narrow keeps the channel axis": '''
+def channel_objective(activations, channel):
+    if not 0 <= channel < activations.shape[1]:
+        raise IndexError("channel out of range")
+    return torch.mean(activations.narrow(1, channel, 1))
+''',
+    },
 }

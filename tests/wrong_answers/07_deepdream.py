@@ -320,4 +320,64 @@ def deepdream(model, image, layers, steps=10, lr=0.01, n_octaves=3, octave_scale
     return x
 ''',
     },
+    "channel_objective": {
+        "no channel check: -1 quietly reads the last channel": '''
+def channel_objective(activations, channel):
+    return activations[:, channel].mean()
+''',
+        "first sample of the batch only": '''
+def channel_objective(activations, channel):
+    if not 0 <= channel < activations.shape[1]:
+        raise IndexError(channel)
+    return activations[0, channel].mean()
+''',
+        "channel taken on the last axis": '''
+def channel_objective(activations, channel):
+    if not 0 <= channel < activations.shape[1]:
+        raise IndexError(channel)
+    return activations[..., channel].mean()
+''',
+        "squares the activation (DeepDream's objective)": '''
+def channel_objective(activations, channel):
+    if not 0 <= channel < activations.shape[1]:
+        raise IndexError(channel)
+    return activations[:, channel].pow(2).mean()
+''',
+        "sum instead of mean": '''
+def channel_objective(activations, channel):
+    if not 0 <= channel < activations.shape[1]:
+        raise IndexError(channel)
+    return activations[:, channel].sum()
+''',
+        "returns a Python float": '''
+def channel_objective(activations, channel):
+    if not 0 <= channel < activations.shape[1]:
+        raise IndexError(channel)
+    return activations[:, channel].mean().item()
+''',
+        "detaches the graph": '''
+def channel_objective(activations, channel):
+    if not 0 <= channel < activations.shape[1]:
+        raise IndexError(channel)
+    return activations[:, channel].detach().mean()
+''',
+        "ValueError instead of IndexError": '''
+def channel_objective(activations, channel):
+    if not 0 <= channel < activations.shape[1]:
+        raise ValueError(f"bad channel {channel}")
+    return activations[:, channel].mean()
+''',
+        "upper end of the range allowed": '''
+def channel_objective(activations, channel):
+    if channel < 0 or channel > activations.shape[1]:
+        raise IndexError(channel)
+    return activations[:, min(channel, activations.shape[1] - 1)].mean()
+''',
+        "computes in float32": '''
+def channel_objective(activations, channel):
+    if not 0 <= channel < activations.shape[1]:
+        raise IndexError(channel)
+    return activations[:, channel].float().mean()
+''',
+    },
 }
