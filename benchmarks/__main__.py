@@ -25,9 +25,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", nargs="+", action="extend", metavar="NN_topic", help="run just these notebooks")
     parser.add_argument("--timeout", type=int, default=300, metavar="S", help="per-cell timeout (default 300 s)")
     parser.add_argument("--course", type=Path, default=REPO, help=argparse.SUPPRESS)  # tests: a tiny course
-    parser.add_argument("--output", type=Path, default=REPO / "benchmarks" / "results.json",
+    parser.add_argument("--output", type=Path, default=None,
                         help="JSON file for the results (default benchmarks/results.json; --only merges into it)")
     args = parser.parse_args(argv)
+    args.output = args.output or args.course / "benchmarks" / "results.json"
 
     records = []
     for path in find_notebooks(Course(args.course), args.only):
@@ -41,7 +42,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\nMeasured on {info['cpu']}, {info['cores']} cores, torch {info['torch']}, {info['date']} "
           f"(1-min load average after each notebook: {loads}).")
     write_json(args.output, records, info, merge=bool(args.only))
-    if update_readme(args.course / "README.md", args.output):
+    # Only the course's own results file feeds README: a run written elsewhere (--output) leaves README alone.
+    if args.output == args.course / "benchmarks" / "results.json" and update_readme(args.course / "README.md",
+                                                                                      args.output):
         print("README.md's results table rewritten from", args.output, file=sys.stderr)
     failed = [r["notebook"] for r in records if r["status"] != "ok"]
     if failed:

@@ -57,7 +57,10 @@ def test_main_writes_the_table_into_readme_between_its_markers(tmp_path):
     write_notebook(tmp_path / "solutions", "90_tiny", *TINY)
     readme = tmp_path / "README.md"
     readme.write_text(f"# Course\n\n{README_START}\nold table\n{README_END}\n\nMore text.\n")
-    assert main(["--course", str(tmp_path), "--output", str(tmp_path / "results.json"), "--timeout", "60"]) == 0
+    (tmp_path / "benchmarks").mkdir()
+    assert main(["--course", str(tmp_path), "--output", str(tmp_path / "elsewhere.json"), "--timeout", "60"]) == 0
+    assert "old table" in readme.read_text(), "a run written elsewhere must leave README alone"
+    assert main(["--course", str(tmp_path), "--timeout", "60"]) == 0
     text = readme.read_text()
     assert "old table" not in text and text.startswith("# Course\n\n") and text.endswith("\n\nMore text.\n")
     assert "| 90_tiny |" in text and "accuracy = 0.75" in text and text.count(README_START) == 1
