@@ -1,7 +1,17 @@
 """How `pytest -n` splits the suite over CPU cores (a root conftest, so `pytest solutions/...` uses it too)."""
 import os
+import re
 
 import pytest
+
+# tests/test_lecture_claims.py::test_...[NN_topic] reads what the run of solutions/NN_topic/NN_topic.ipynb saved.
+CLAIM = re.compile(r"^tests/test_lecture_claims\.py::\w+\[(?P<aid>\d\d_\w+)\]$")
+
+
+def notebook_of_claim(nodeid):
+    """The solution notebook whose results a lecture-claim test reads, or None for any other test."""
+    match = CLAIM.match(nodeid)
+    return f"solutions/{match['aid']}/{match['aid']}.ipynb" if match else None
 
 
 @pytest.hookimpl(optionalhook=True)
@@ -16,7 +26,8 @@ def pytest_xdist_make_scheduler(config, log):
         so that the slow per-notebook tests (autograding) run on different workers."""
 
         def _split_scope(self, nodeid):
-            return nodeid if nodeid.endswith("]") else super()._split_scope(nodeid)
+            # A lecture claim joins its notebook's unit: same worker, right after the notebook's cells.
+            return notebook_of_claim(nodeid) or (nodeid if nodeid.endswith("]") else super()._split_scope(nodeid))
 
     return NotebookScheduling(config, log)
 
@@ -26,3 +37,15 @@ def pytest_configure(config):
     if config.getoption("numprocesses", default=None):
         for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS"):
             os.environ.setdefault(name, "1")
+
+
+def pytest_collection_modifyitems(items):
+    """Move each lecture-claim test right after the last cell of its notebook, so it reads this run's results."""
+    claims = [item for item in items if notebook_of_claim(item.nodeid)]
+    for claim in claims:
+        notebook = notebook_of_claim(claim.nodeid)
+        cells = [index for index, item in enumerate(items) if item.nodeid.startswith(notebook + "::")]
+        if cells:
+            items.remove(claim)
+            items.insert(max(index for index, item in enumerate(items) if item.nodeid.startswith(notebook + "::")) + 1,
+                         claim)

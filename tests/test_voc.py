@@ -54,14 +54,19 @@ def test_segmentation_reads_with_torchvision(voc_root, image_set, length):
 
 def test_void_band_is_a_few_pixels_wide(voc_root):
     dataset = VOCSegmentation(voc_root, year="2012", image_set="train", download=False)
-    for _, mask in dataset:
+    for (_, mask), (_, target) in zip(dataset, VOCDetection(voc_root, year="2012", image_set="train")):
         labels = np.asarray(mask)
         void = labels == 255
+        for entry in target["annotation"]["object"]:
+            if entry["difficult"] == "1":  # wholly void, as in VOC: not part of the outline band
+                box = {key: int(value) for key, value in entry["bndbox"].items()}
+                void[box["ymin"] - 1:box["ymax"], box["xmin"] - 1:box["xmax"]] = False
         # A thin outline like real VOC's: apart from sharp tips and slivers,
         # nothing of it is 5 px wide.
         assert void.any()
         assert binary_erosion(void, np.ones((3, 3)), iterations=2).sum() < 0.1 * void.sum()
         # Every labelled neighbour pair across a void-free edge has the same class.
+        void = labels == 255
         horizontal = (labels[:, 1:] != labels[:, :-1]) & ~void[:, 1:] & ~void[:, :-1]
         vertical = (labels[1:] != labels[:-1]) & ~void[1:] & ~void[:-1]
         assert not horizontal.any() and not vertical.any()
@@ -76,14 +81,104 @@ def test_detection_boxes_match_object_masks(voc_root):
         assert annotation["size"] == {"width": str(image.width), "height": str(image.height), "depth": "3"}
         objects = read_labels(voc_dir / "SegmentationObject" / f"{image_id}.png")
         classes = read_labels(voc_dir / "SegmentationClass" / f"{image_id}.png")
-        instance_ids = set(np.unique(objects).tolist()) - {0, 255}
-        assert instance_ids == set(range(1, len(annotation["object"]) + 1))
-        for instance_id, entry in enumerate(annotation["object"], start=1):
-            rows, cols = np.nonzero(objects == instance_id)
+        entries = annotation["object"]
+        shown = {i for i, entry in enumerate(entries, start=1) if entry["difficult"] == "0"}
+        # As in VOC, difficult objects are void in the masks; every other object has its own id.
+        assert set(np.unique(objects).tolist()) - {0, 255} == shown
+        for instance_id, entry in enumerate(entries, start=1):
             box = {key: int(value) for key, value in entry["bndbox"].items()}
-            assert box == {"xmin": cols.min() + 1, "ymin": rows.min() + 1, "xmax": cols.max() + 1, "ymax": rows.max() + 1}
-            class_ids = np.unique(classes[rows, cols])
-            assert class_ids.tolist() == [VOC_CLASSES.index(entry["name"])]
+            assert 1 <= box["xmin"] <= box["xmax"] <= image.width and 1 <= box["ymin"] <= box["ymax"] <= image.height
+            window = (slice(box["ymin"] - 1, box["ymax"]), slice(box["xmin"] - 1, box["xmax"]))
+            if instance_id not in shown:
+                assert (objects[window] == 255).any()
+                continue
+            rows, cols = np.nonzero(objects == instance_id)
+            # The box is the tight box of the object's visible pixels; the void band may cover its edges.
+            inside = np.zeros_like(objects, dtype=bool)
+            inside[window] = True
+            assert inside[rows, cols].all()
+            edges = [objects[window][0], objects[window][-1], objects[window][:, 0], objects[window][:, -1]]
+            assert all(((edge == instance_id) | (edge == 255)).any() for edge in edges)
+            assert np.unique(classes[rows, cols]).tolist() == [VOC_CLASSES.index(entry["name"])]
+
+
+@pytest.fixture(scope="module")
+def larger_set(tmp_path_factory):
+    """A set big enough for statistics: 120 training and 60 validation images of 96x72."""
+    return make_offline_voc(tmp_path_factory.mktemp("voc-large"), 120, 60, IMAGE_SIZE, seed=1)
+
+
+def annotations(root, image_set):
+    """Every object entry of a split, with the image size."""
+    dataset = VOCDetection(root, year="2012", image_set=image_set, download=False)
+    return [(image.size, entry) for image, target in dataset for entry in target["annotation"]["object"]]
+
+
+def test_classes_scales_aspects_and_flags_vary_like_voc(larger_set):
+    entries = annotations(larger_set, "train")
+    names = {entry["name"] for _, entry in entries}
+    assert len(names) >= 8 and names <= set(VOC_CLASSES[1:]) and "horse" in names
+    boxes = [{k: int(v) for k, v in entry["bndbox"].items()} for _, entry in entries
+             if entry["truncated"] == "0" and entry["difficult"] == "0"]
+    sides = np.array([((b["xmax"] - b["xmin"] + 1) * (b["ymax"] - b["ymin"] + 1)) ** 0.5 for b in boxes])
+    aspects = np.array([(b["xmax"] - b["xmin"] + 1) / (b["ymax"] - b["ymin"] + 1) for b in boxes])
+    assert sides.max() >= 6 * sides.min(), "object scales should vary at least 6x"
+    # Drawn between 1:3 and 3:1; an occluded object's visible box may be narrower.
+    assert aspects.min() < 1 / 2 and aspects.max() > 2
+    assert 1 / 3.3 <= np.percentile(aspects, 10) and np.percentile(aspects, 90) <= 3.3
+    flags = [(entry["truncated"], entry["difficult"]) for _, entry in entries]
+    assert {"0", "1"} <= {t for t, _ in flags} and {"0", "1"} <= {d for _, d in flags}
+    per_image = [len(t["annotation"]["object"]) for _, t in VOCDetection(larger_set, image_set="train")]
+    assert max(per_image) >= 3 and min(per_image) == 1
+
+
+def test_truncated_objects_touch_the_border(larger_set):
+    touching = {"0": [], "1": []}
+    for (width, height), entry in annotations(larger_set, "train"):
+        box = {k: int(v) for k, v in entry["bndbox"].items()}
+        touching[entry["truncated"]].append(box["xmin"] == 1 or box["ymin"] == 1 or box["xmax"] == width
+                                            or box["ymax"] == height)
+    # A truncated object's visible part ends at the border unless another object hides that part.
+    assert len(touching["1"]) >= 10 and np.mean(touching["1"]) > 0.8
+
+
+def test_colour_alone_cannot_segment_it(larger_set):
+    """A per-pixel colour classifier (a 1x1 conv on RGB, trained to convergence) stays at mIoU <= 0.35."""
+    import torch
+    import torch.nn.functional as F
+
+    def pixels(image_set):
+        dataset = VOCSegmentation(larger_set, image_set=image_set, download=False)
+        colours = torch.cat([torch.from_numpy(np.array(image)).reshape(-1, 3) for image, _ in dataset]).float() / 255
+        labels = torch.cat([torch.from_numpy(np.array(mask)).reshape(-1) for _, mask in dataset]).long()
+        valid = labels != 255
+        return colours[valid], labels[valid]
+
+    def features(rgb):  # colour and its quadratic terms: a small non-linear colour rule
+        return torch.cat([rgb, rgb ** 2, rgb.prod(1, keepdim=True)], dim=1)
+
+    generator = torch.Generator().manual_seed(0)
+    (train_x, train_y), (val_x, val_y) = pixels("train"), pixels("val")
+    chosen = torch.randperm(len(train_y), generator=generator)[:40_000]
+    train_x, train_y = features(train_x[chosen]), train_y[chosen]
+    classifier = torch.nn.Linear(7, len(VOC_CLASSES))
+    optimizer = torch.optim.LBFGS(classifier.parameters(), max_iter=200, line_search_fn="strong_wolfe")
+
+    def closure():
+        optimizer.zero_grad()
+        loss = F.cross_entropy(classifier(train_x), train_y)
+        loss.backward()
+        return loss
+
+    optimizer.step(closure)
+    with torch.no_grad():
+        predicted = classifier(features(val_x)).argmax(1)
+        train_accuracy = (classifier(train_x).argmax(1) == train_y).float().mean()
+    ious = [((predicted == c) & (val_y == c)).sum().item() / ((predicted == c) | (val_y == c)).sum().item()
+            for c in range(len(VOC_CLASSES)) if ((predicted == c) | (val_y == c)).any()]
+    assert train_accuracy > 0.5, "the colour classifier did not even learn the background"
+    print(f"colour-only classifier: train pixel accuracy {train_accuracy:.2f}, val mIoU {np.mean(ious):.3f}")
+    assert np.mean(ious) <= 0.35, f"colour alone reaches mIoU {np.mean(ious):.2f}: classes must differ by shape"
 
 
 def test_same_seed_same_bytes_other_seed_differs(tmp_path):
@@ -128,6 +223,7 @@ def test_find_voc_root_fast_generates_offline_set(tmp_path):
     root = find_voc_root("fast", root=tmp_path)
     assert root == tmp_path
     assert len(VOCSegmentation(root, year="2012", image_set="trainval")) == 40 + 16
+    assert (root / "VOCdevkit" / "VOC2012" / "ImageSets" / "Main" / "horse_train.txt").exists()
 
 
 def test_find_voc_root_full_without_data_says_what_to_do(tmp_path):
