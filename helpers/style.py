@@ -1,7 +1,7 @@
-"""Perceptual losses of neural style transfer (Gatys et al. 2016), shared by notebooks 06 and 08.
+"""Perceptual losses of neural style transfer (Gatys et al. 2016) and the course's fast optimisation loop.
 
-Notebook 06 has students write these by hand (its hidden tests reject any call into this module from an answer);
-notebook 08 and benchmarks/ use them from here.
+Notebook 06 has students write the losses and the loop by hand (its hidden tests reject any call into this module
+from an answer), then runs its heavy picture grids through StyleTransfer; notebook 08 trains with the losses.
 """
 import torch
 import torch.nn.functional as F
@@ -12,17 +12,6 @@ def gram_matrix(features: torch.Tensor) -> torch.Tensor:
     n, c, h, w = features.shape
     flat = features.reshape(n, c, h * w)
     return flat @ flat.transpose(1, 2) / (c * h * w)
-
-
-def masked_gram_matrix(features: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
-    """Gram matrix of the features inside a soft (N, 1, H0, W0) mask resized (bilinear) to (H, W), normalised by C·Σ of
-    the resized mask; an empty mask gives zeros with a finite gradient (the clamp keeps autograd off 0/0)."""
-    n, c, h, w = features.shape
-    mask = F.interpolate(mask.to(features.dtype), size=(h, w), mode="bilinear", align_corners=False)
-    flat = (features * mask).reshape(n, c, h * w)
-    area = mask.sum(dim=(1, 2, 3)).view(n, 1, 1)
-    gram = flat @ flat.transpose(1, 2)
-    return torch.where(area > 0, gram / (c * area.clamp_min(1e-12)), torch.zeros_like(gram))
 
 
 def content_loss(generated: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
@@ -43,10 +32,11 @@ def total_variation_loss(image: torch.Tensor) -> torch.Tensor:
     return vertical + horizontal
 
 
-# --- The optimisation loop, fast: notebook 06 has students write it; benchmarks/ and experiments use this one ---
+# --- The optimisation loop, fast: notebook 06 has students write it, then draws its picture grids with this one ---
 
-STYLE_LAYERS = ("relu1_1", "relu2_1", "relu3_1", "relu4_1", "relu5_1")  # Gatys et al. 2016
 CONTENT_LAYER = "relu4_2"
+# Notebook 06's style layers (Gatys et al.'s five) and weights (64 / C_l)²: relu1_1 64 channels ... relu5_1 512.
+STYLE_LAYERS = {"relu1_1": 1.0, "relu2_1": 1 / 4, "relu3_1": 1 / 16, "relu4_1": 1 / 64, "relu5_1": 1 / 64}
 
 
 class _SymmetricGram(torch.autograd.Function):
@@ -85,7 +75,9 @@ class StyleTransfer:
         loss(x) = content_weight · content_loss(F_content(x), F_content(content))
                 + style_weight · style_loss(F(x), A, layer_weights) + tv_weight · total_variation_loss(x)
 
-    Same maths as the functions above (notebook 06 teaches them); what makes it fast:
+    Same maths as the functions above (notebook 06 teaches them). `content=None` drops the content term (a style
+    reconstruction, Gatys et al.'s Figure 1 bottom row); no `style_layers` drops the style term (a content
+    reconstruction, the top row). What makes it fast:
     - content features and target Gram matrices are computed once, under no_grad: a step needs only the
       Gram matrices of the image being optimised;
     - each step runs VGG19 once, and only up to the deepest layer used (VGG19Features stops there);
@@ -95,25 +87,31 @@ class StyleTransfer:
       with Ā = Σ_s β_s A_s / Σβ, so the gradient is the same and a step computes one Gram matrix per layer.
 
     `channels_last=True` converts the model's weights to that layout in place (same values, same activations).
-    The default content and style weights are notebook 06's for the original (Caffe) VGG19 at ~128 px: its
-    activations are in the hundreds, so the raw losses are in the millions and are scaled down for L-BFGS (`steps`).
+    The original (Caffe) VGG19 sees 0-255 pixels, so its raw losses are in the millions: pass weights that scale
+    them down for L-BFGS (see `steps`).
     """
 
-    def __init__(self, model, content, styles, *, content_layer=CONTENT_LAYER, style_layers=STYLE_LAYERS,
-                 content_weight=1e-5, style_weight=3e-5, style_mix=None, tv_weight=0.0, channels_last=True):
+    def __init__(self, model, content=None, styles=(), *, content_layer=CONTENT_LAYER, style_layers=STYLE_LAYERS,
+                 content_weight=1.0, style_weight=1.0, style_mix=None, tv_weight=0.0, channels_last=True):
         self.model = model.to(memory_format=torch.channels_last) if channels_last else model
         self.channels_last = channels_last
-        self.content_layer = content_layer
+        self.content_layer = None if content is None else content_layer
         self.layer_weights = dict(style_layers) if isinstance(style_layers, dict) else dict.fromkeys(style_layers, 1.0)
-        self.layers = [content_layer, *self.layer_weights]
-        styles = [styles] if torch.is_tensor(styles) else list(styles)
-        mix = [1.0 / len(styles)] * len(styles) if style_mix is None else [float(b) for b in style_mix]
-        if len(mix) != len(styles) or min(mix) < 0 or sum(mix) == 0:
+        self.layers = ([] if content is None else [content_layer]) + list(self.layer_weights)
+        if not self.layers:
+            raise ValueError("nothing to optimise: give a content image, style layers, or both")
+        styles = ([styles] if torch.is_tensor(styles) else list(styles)) if self.layer_weights else []
+        if self.layer_weights and not styles:
+            raise ValueError(f"style layers {list(self.layer_weights)} need at least one style image")
+        if style_mix is None:  # the mean of the styles
+            style_mix = [1.0 / len(styles)] * len(styles) if styles else []
+        mix = [float(beta) for beta in style_mix]
+        if styles and (len(mix) != len(styles) or min(mix) < 0 or sum(mix) == 0):
             raise ValueError(f"style_mix needs one non-negative weight per style ({len(styles)}), got {style_mix}")
         with torch.no_grad():
-            self.content_target = self.features(content, [content_layer])[content_layer]
+            self.content_target = None if content is None else self.features(content, [content_layer])[content_layer]
             grams = [{layer: gram_matrix(f) for layer, f in self.features(style, self.layer_weights).items()}
-                     for style in styles]
+                     for style in styles] if self.layer_weights else []
         self.style_targets = {layer: sum(beta * g[layer] for beta, g in zip(mix, grams)) / sum(mix)
                               for layer in self.layer_weights}
         self.content_weight, self.style_weight, self.tv_weight = content_weight, style_weight * sum(mix), tv_weight
@@ -128,10 +126,13 @@ class StyleTransfer:
     def loss(self, image: torch.Tensor) -> torch.Tensor:
         """The total loss of an (N, 3, H, W) image: one VGG pass against the targets computed in __init__."""
         features = self.features(image, self.layers)
-        total = self.content_weight * content_loss(features[self.content_layer], self.content_target)
-        style = sum(weight * F.mse_loss(fast_gram_matrix(features[layer]), self.style_targets[layer])
-                    for layer, weight in self.layer_weights.items())  # = style_loss(features, targets, weights)
-        total = total + self.style_weight * style
+        total = 0.0
+        if self.content_layer is not None:
+            total = self.content_weight * content_loss(features[self.content_layer], self.content_target)
+        if self.layer_weights:
+            style = sum(weight * F.mse_loss(fast_gram_matrix(features[layer]), self.style_targets[layer])
+                        for layer, weight in self.layer_weights.items())  # = style_loss(features, targets, weights)
+            total = total + self.style_weight * style
         if self.tv_weight:
             total = total + self.tv_weight * total_variation_loss(image)
         return total
@@ -170,17 +171,3 @@ class StyleTransfer:
         image = init.detach().clone(memory_format=torch.contiguous_format)[None].requires_grad_(True)
         losses = [loss for _, loss in zip(range(steps), self.steps(image, optimizer, lr, clamp))]
         return image.detach()[0], losses
-
-
-def stylize(model, content, style, *, steps=100, optimizer="lbfgs", lr=None, init="content", clamp=True,
-            **loss_options) -> tuple[torch.Tensor, list[float]]:
-    """Gatys style transfer in one call: (3, H, W) content and style image(s) in [0, 1] -> (image, losses).
-
-    `init` is "content", "noise" (uniform in [0, 1]) or a (3, H, W) image; `loss_options` go to StyleTransfer
-    (content_layer, style_layers, content_weight, style_weight, style_mix, tv_weight, channels_last).
-    """
-    if isinstance(init, str):
-        if init not in ("content", "noise"):
-            raise ValueError(f"init must be 'content', 'noise' or an image, got {init!r}")
-        init = content if init == "content" else torch.rand_like(content)
-    return StyleTransfer(model, content, style, **loss_options).run(init, steps, optimizer, lr, clamp)

@@ -7,34 +7,13 @@ import torch.nn.functional as F
 
 from helpers.artifacts import checkerboard_score
 from helpers.layers import ResizeConv2d
-from helpers.style import content_loss, gram_matrix, masked_gram_matrix, style_loss, total_variation_loss
+from helpers.style import content_loss, gram_matrix, style_loss, total_variation_loss
 
 
 def test_gram_matrix_is_normalised_channel_correlation():
     features = torch.randn(2, 3, 4, 5, dtype=torch.float64)
     expected = torch.einsum("nchw,ndhw->ncd", features, features) / (3 * 4 * 5)
     torch.testing.assert_close(gram_matrix(features), expected)
-
-
-def test_masked_gram_with_a_full_mask_is_the_gram_and_empty_mask_gives_zero():
-    features = torch.randn(2, 3, 4, 6, dtype=torch.float64)
-    mask = torch.ones(2, 1, 8, 12, dtype=torch.float64)
-    mask[1] = 0
-    gram = masked_gram_matrix(features, mask)
-    torch.testing.assert_close(gram[0], gram_matrix(features)[0])
-    assert torch.equal(gram[1], torch.zeros(3, 3, dtype=torch.float64))
-
-
-def test_masked_gram_normalises_by_the_resized_mask_and_has_a_finite_gradient_at_an_empty_mask():
-    features = torch.randn(2, 3, 4, 6, dtype=torch.float64, requires_grad=True)
-    mask = torch.rand(2, 1, 8, 12, dtype=torch.float64)
-    mask[1] = 0
-    resized = F.interpolate(mask, size=(4, 6), mode="bilinear", align_corners=False)
-    masked = (features[0] * resized[0]).flatten(1)
-    gram = masked_gram_matrix(features, mask)
-    torch.testing.assert_close(gram[0], masked @ masked.T / (3 * resized[0].sum()))
-    (grad,) = torch.autograd.grad(gram.sum(), features)
-    assert torch.isfinite(grad).all() and torch.equal(grad[1], torch.zeros_like(grad[1]))
 
 
 def test_style_loss_weights_each_layer():
@@ -152,20 +131,48 @@ def test_mixing_styles_has_the_gradient_of_the_weighted_style_losses():
     torch.testing.assert_close(got, want, rtol=1e-4, atol=1e-7)
 
 
-def test_channels_last_gives_the_same_loss_and_stylize_checks_its_arguments():
-    from helpers.style import stylize
-
+def test_channels_last_gives_the_same_loss():
     plain, content = _transfer(_TinyFeatures(), channels_last=False)
     fast, _ = _transfer(_TinyFeatures(), channels_last=True)
     image = content[None].clone()
     torch.testing.assert_close(fast.loss(image), plain.loss(image), rtol=1e-5, atol=1e-6)
-    image, losses = stylize(_TinyFeatures(), content, content.flip(-1), steps=2, init="noise",
-                            content_layer="relu4_2", style_layers=("relu1_1",))
-    assert image.shape == content.shape and len(losses) == 2
+
+
+def test_one_term_alone_reconstructs_content_or_style_and_runs_only_as_deep_as_needed():
+    model = _TinyFeatures()
+    g = torch.Generator().manual_seed(3)
+    content, style, image = (torch.rand(3, 12, 10, generator=g) for _ in range(3))
+    from helpers.style import StyleTransfer
+
+    content_only = StyleTransfer(model, content, content_layer="relu2_1", style_layers=(), channels_last=False)
+    with torch.no_grad():
+        want = content_loss(model(image[None], ["relu2_1"])["relu2_1"], model(content[None], ["relu2_1"])["relu2_1"])
+    torch.testing.assert_close(content_only.loss(image[None]), want)
+    assert content_only.layers == ["relu2_1"]  # the pass stops at relu2_1: relu4_2 is never computed
+
+    style_only = StyleTransfer(model, None, style, style_layers={"relu1_1": 2.0}, channels_last=False)
+    with torch.no_grad():
+        target = {"relu1_1": gram_matrix(model(style[None], ["relu1_1"])["relu1_1"])}
+        want = style_loss(model(image[None], ["relu1_1"]), target, {"relu1_1": 2.0})
+    torch.testing.assert_close(style_only.loss(image[None]), want)
+    assert style_only.layers == ["relu1_1"]
+    _, losses = style_only.run(image, steps=3, optimizer="adam")
+    assert len(losses) == 3 and losses[-1] < losses[0]
+
+
+def test_style_transfer_says_what_is_missing_or_wrong():
+    from helpers.style import StyleTransfer
+
+    content = torch.rand(3, 8, 8)
+    with pytest.raises(ValueError, match="nothing to optimise"):
+        StyleTransfer(_TinyFeatures(), None, style_layers=())
+    with pytest.raises(ValueError, match="at least one style image"):
+        StyleTransfer(_TinyFeatures(), content, style_layers=("relu1_1",))
+    with pytest.raises(ValueError, match="style_mix"):
+        StyleTransfer(_TinyFeatures(), content, [content, content], style_layers=("relu1_1",), style_mix=(1.0,))
+    transfer = StyleTransfer(_TinyFeatures(), content, content, style_layers=("relu1_1",))
     with pytest.raises(ValueError, match="optimizer"):
-        stylize(_TinyFeatures(), content, content, steps=1, optimizer="sgd", style_layers=("relu1_1",))
-    with pytest.raises(ValueError, match="init"):
-        stylize(_TinyFeatures(), content, content, steps=1, init="zeros", style_layers=("relu1_1",))
+        transfer.run(content, steps=1, optimizer="sgd")
 
 
 def test_fast_gram_matrix_has_the_values_and_gradients_of_gram_matrix_in_both_memory_formats():

@@ -314,12 +314,15 @@ def masked_gram_matrix(features, mask):
     area = m.sum(dim=(1, 2, 3)).view(n, 1, 1)
     return flat @ flat.transpose(1, 2) / (c * area.clamp_min(1e-12))
 ''',
-        "helpers.style.masked_gram_matrix by alias": '''
-from helpers.style import masked_gram_matrix as _course_masked
+        "helpers.style.gram_matrix of the masked features, by alias": '''
+from helpers.style import gram_matrix as _course_gram
 
 
 def masked_gram_matrix(features, mask):
-    return _course_masked(features, mask)
+    n, c, h, w = features.shape
+    m = F.interpolate(mask.to(features.dtype), size=(h, w), mode="bilinear")
+    area = m.sum(dim=(1, 2, 3)).view(n, 1, 1)
+    return _course_gram(features * m) * (h * w) / area.clamp_min(1e-12)
 ''',
     },
 }
