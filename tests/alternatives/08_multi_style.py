@@ -150,4 +150,27 @@ def new_style_parameter_count(net):
     return sum((m.gamma.numel() + m.beta.numel()) // m.gamma.shape[0] for m in cins)
 ''',
     },
+    "new_style_parameters": {
+        "a generator over the CIN modules' own parameters": '''
+def new_style_parameters(model):
+    for module in model.modules():
+        if isinstance(module, ConditionalInstanceNorm2d):
+            yield from module.parameters(recurse=False)
+''',
+        "class by name, a tuple, betas first": '''
+def new_style_parameters(model):
+    cins = [m for _, m in model.named_modules() if type(m).__name__ == "ConditionalInstanceNorm2d"]
+    return tuple([m.beta for m in cins] + [m.gamma for m in cins])
+''',
+        "named_parameters of the CINs, deduplicated by id": '''
+def new_style_parameters(model):
+    chosen = {}
+    for module in model.modules():
+        if isinstance(module, ConditionalInstanceNorm2d):
+            for name, parameter in module.named_parameters():
+                if name in ("gamma", "beta"):
+                    chosen[id(parameter)] = parameter
+    return list(chosen.values())
+''',
+    },
 }

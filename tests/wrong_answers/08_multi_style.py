@@ -175,4 +175,35 @@ def new_style_parameter_count(net):
     return sum(p.numel() for p in net.parameters())
 ''',
     },
+    "new_style_parameters": {
+        "every parameter of the network (fine-tuning everything)": '''
+def new_style_parameters(model):
+    return list(model.parameters())
+''',
+        "forgets beta": '''
+def new_style_parameters(model):
+    return [m.gamma for m in model.modules() if isinstance(m, ConditionalInstanceNorm2d)]
+''',
+        "copies (.detach()), which the optimiser would update instead of the model": '''
+def new_style_parameters(model):
+    return [p.detach() for m in model.modules() if isinstance(m, ConditionalInstanceNorm2d) for p in (m.gamma, m.beta)]
+''',
+        "by parameter name: takes other layers' gamma and beta too": '''
+def new_style_parameters(model):
+    return [p for name, p in model.named_parameters() if name.endswith((".gamma", ".beta")) or name in ("gamma", "beta")]
+''',
+        "by attribute: any layer with gamma and beta": '''
+def new_style_parameters(model):
+    return [p for m in model.modules() if hasattr(m, "gamma") and hasattr(m, "beta") for p in (m.gamma, m.beta)]
+''',
+        "only direct children": '''
+def new_style_parameters(model):
+    return [p for m in model.children() if isinstance(m, ConditionalInstanceNorm2d) for p in (m.gamma, m.beta)]
+''',
+        "everything but the CIN parameters (the frozen part)": '''
+def new_style_parameters(model):
+    cin = {id(p) for m in model.modules() if isinstance(m, ConditionalInstanceNorm2d) for p in (m.gamma, m.beta)}
+    return [p for p in model.parameters() if id(p) not in cin]
+''',
+    },
 }
