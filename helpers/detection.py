@@ -1,11 +1,14 @@
 """Object detection shared by notebooks 04 and 05: VOC annotations as tensors, and VOC mAP.
 
 Notebook 04 asks students to write average_precision and mean_average_precision themselves; its hidden tests
-reject these versions, however they are reached. Nothing to measure -> NaN (the course's convention).
+reject these versions (and precision_recall_curve, which draws the curve behind them), however they are reached.
+Nothing to measure -> NaN (the course's convention).
 
 Boxes are xyxy in continuous pixel coordinates (torchvision's convention, no +1):
 a VOC box with 1-based inclusive pixels xmin..xmax covers [xmin − 1, xmax].
 """
+from dataclasses import dataclass
+
 import torch
 from torchvision.ops import box_iou
 
@@ -28,25 +31,37 @@ def parse_voc_annotation(target: dict, keep_difficult: bool = False) -> dict:
             "size": (int(size["height"]), int(size["width"]))}
 
 
-def average_precision(pred_boxes, pred_scores, gt_boxes, iou_threshold=0.5) -> float:
-    """VOC 2010+ all-point AP of one class, matched the VOC devkit's way; NaN when there is no ground truth.
+@dataclass(frozen=True)
+class PrecisionRecall:
+    """One class's detections ranked by score: recall and precision after each one, VOC's envelope, and the AP."""
 
-    Arguments are lists over images of (P, 4) boxes, (P,) scores and (G, 4) ground-truth boxes."""
+    recall: torch.Tensor     # (D,) float64, non-decreasing
+    precision: torch.Tensor  # (D,) float64
+    envelope: torch.Tensor   # (D,) the precision made monotone from the right: max of precision at recall >= r
+    ap: float                # the area under the envelope; NaN without ground truth, 0.0 without detections
+
+
+def precision_recall_curve(pred_boxes, pred_scores, gt_boxes, iou_threshold=0.5) -> PrecisionRecall:
+    """The curve behind average_precision (same arguments): detections matched the VOC devkit's way, by score."""
     num_gt = sum(len(g) for g in gt_boxes)
-    if num_gt == 0:
-        return float("nan")  # nothing to measure: the course's convention
     detections = [(float(s), image, index) for image, scores in enumerate(pred_scores)
                   for index, s in enumerate(scores.tolist())]
     detections.sort(key=lambda d: -d[0])  # stable: ties keep image order, like the devkit's sort
     matched = [torch.zeros(len(g), dtype=torch.bool) for g in gt_boxes]
     hits = [_is_true_positive(pred_boxes[image][index], gt_boxes[image], matched[image], iou_threshold)
             for _, image, index in detections]
-    if not hits:
-        return 0.0
     true_positives = torch.tensor(hits, dtype=torch.float64).cumsum(0)
-    recall = true_positives / num_gt
+    recall = true_positives / max(num_gt, 1)
     precision = true_positives / torch.arange(1, len(hits) + 1, dtype=torch.float64)
-    return _area_under_envelope(recall, precision)
+    ap = float("nan") if num_gt == 0 else _area_under_envelope(recall, precision)  # NaN: nothing to measure
+    return PrecisionRecall(recall, precision, _envelope(precision), ap)
+
+
+def average_precision(pred_boxes, pred_scores, gt_boxes, iou_threshold=0.5) -> float:
+    """VOC 2010+ all-point AP of one class, matched the VOC devkit's way; NaN when there is no ground truth.
+
+    Arguments are lists over images of (P, 4) boxes, (P,) scores and (G, 4) ground-truth boxes."""
+    return precision_recall_curve(pred_boxes, pred_scores, gt_boxes, iou_threshold).ap
 
 
 def _is_true_positive(box, gt_boxes, matched, iou_threshold) -> bool:
@@ -63,12 +78,16 @@ def _is_true_positive(box, gt_boxes, matched, iou_threshold) -> bool:
     return True
 
 
+def _envelope(precision):
+    """VOC's interpolated precision: at each rank, the best precision at this recall or any higher one."""
+    return precision.flip(0).cummax(0).values.flip(0)
+
+
 def _area_under_envelope(recall, precision) -> float:
     """All-point interpolated AP: make precision monotone from the right, sum it over recall steps."""
     recall = torch.cat([torch.zeros(1, dtype=recall.dtype), recall])
     precision = torch.cat([torch.zeros(1, dtype=precision.dtype), precision])
-    envelope = precision.flip(0).cummax(0).values.flip(0)
-    return float(((recall[1:] - recall[:-1]) * envelope[1:]).sum())
+    return float(((recall[1:] - recall[:-1]) * _envelope(precision)[1:]).sum())
 
 
 def mean_average_precision(pred_boxes, pred_scores, pred_labels, gt_boxes, gt_labels, iou_threshold=0.5) -> float:

@@ -5,7 +5,8 @@ import pytest
 import torch
 from torchvision.datasets import VOCDetection
 
-from helpers.detection import VOC_OBJECT_CLASSES, average_precision, mean_average_precision, parse_voc_annotation
+from helpers.detection import (VOC_OBJECT_CLASSES, average_precision, mean_average_precision, parse_voc_annotation,
+                               precision_recall_curve)
 from helpers.voc import find_voc_root
 
 
@@ -38,6 +39,21 @@ def test_average_precision_counts_duplicates_as_false_positives_and_uses_the_env
     preds = [torch.cat([box(0, 0, 10, 10), box(0, 0, 10, 9), box(50, 50, 60, 60), box(20, 20, 30, 30)])]
     scores = [torch.tensor([0.9, 0.8, 0.7, 0.6])]
     assert average_precision(preds, scores, gt) == pytest.approx(0.5 * 1.0 + 0.5 * 0.5)
+
+
+def test_precision_recall_curve_ranks_detections_and_draws_the_envelope_under_the_ap():
+    gt = [torch.cat([box(0, 0, 10, 10), box(20, 20, 30, 30)]), box(40, 40, 50, 50)]
+    # by score: hit (image 0), miss, duplicate, hit (image 1) -> precision 1, 1/2, 1/3, 1/2 at recall 1/3, 1/3, 1/3, 2/3
+    preds = [torch.cat([box(0, 0, 10, 10), box(60, 60, 70, 70), box(1, 0, 10, 10)]), box(40, 40, 50, 49)]
+    scores = [torch.tensor([0.9, 0.8, 0.7]), torch.tensor([0.6])]
+    curve = precision_recall_curve(preds, scores, gt)
+    assert curve.recall.tolist() == pytest.approx([1 / 3, 1 / 3, 1 / 3, 2 / 3])
+    assert curve.precision.tolist() == pytest.approx([1, 1 / 2, 1 / 3, 1 / 2])
+    assert curve.envelope.tolist() == pytest.approx([1, 1 / 2, 1 / 2, 1 / 2])
+    assert curve.ap == pytest.approx(1 / 3 * 1 + 1 / 3 * 1 / 2) == average_precision(preds, scores, gt)
+    nothing = precision_recall_curve([torch.zeros(0, 4)] * 2, [torch.zeros(0)] * 2, gt)
+    assert nothing.ap == 0.0 and nothing.recall.shape == (0,)
+    assert math.isnan(precision_recall_curve(preds, scores, [torch.zeros(0, 4)] * 2).ap)
 
 
 def test_average_precision_matches_like_the_voc_devkit():

@@ -450,6 +450,17 @@ def average_precision(pred_boxes, pred_scores, gt_boxes, iou_threshold=0.5):
     tp = torch.tensor(hits, dtype=torch.float64).cumsum(0)
     return detection._area_under_envelope(tp / num_gt, tp / torch.arange(1, len(hits) + 1, dtype=torch.float64))
 ''',
+        "the course's precision-recall curve, its area taken by hand": '''
+from helpers import detection as _course
+
+
+def average_precision(pred_boxes, pred_scores, gt_boxes, iou_threshold=0.5):
+    curve = _course.precision_recall_curve(pred_boxes, pred_scores, gt_boxes, iou_threshold)
+    if not sum(len(g) for g in gt_boxes):
+        return float("nan")
+    recall = torch.cat([torch.zeros(1, dtype=torch.float64), curve.recall])
+    return float(((recall[1:] - recall[:-1]) * curve.envelope).sum())
+''',
     },
     "mean_average_precision": {
         "plain mean over every label seen": '''
