@@ -10,6 +10,8 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
+from helpers.widgets import SCRIPTED_RUN_ENV
+
 from .memory import PeakMemory
 
 MiB = 2 ** 20
@@ -31,7 +33,9 @@ def run_notebook(path: Path, timeout: int = 300, env: dict | None = None, on_exe
         tmp = Path(tmp)
         workdir = tmp / aid
         shutil.copytree(path.parent, workdir, ignore=shutil.ignore_patterns("*.results.json", ".ipynb_checkpoints"))
-        env = dict(os.environ, CV_SEMINAR_MODE="fast", CV_SEMINAR_RESULTS=str(tmp / "results"), **(env or {}))
+        # Nobody moves a slider here: widgets draw their static picture (a live widget can stall nbclient).
+        env = dict(os.environ, CV_SEMINAR_MODE="fast", CV_SEMINAR_RESULTS=str(tmp / "results"),
+                   **{SCRIPTED_RUN_ENV: "1"}, **(env or {}))
         client = NotebookClient(nbformat.read(workdir / path.name, as_version=4), timeout=timeout,
                                 kernel_name="python3", resources={"metadata": {"path": str(workdir)}})
         monitor = None

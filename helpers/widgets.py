@@ -7,8 +7,10 @@ import os
 
 from .setup import TEST_SUITE_ENV
 
-# Set by nbgrader (autograding), CI services, and pytest (nbval kernels inherit it): no person is watching.
-UNATTENDED_ENVS = ("NBGRADER_EXECUTION", "CI", TEST_SUITE_ENV)
+SCRIPTED_RUN_ENV = "CV_SEMINAR_UNATTENDED"  # set by benchmarks.runner: `python -m benchmarks`, `make gallery`
+# Set by nbgrader (autograding), CI services, pytest (nbval kernels inherit it) and the course's own notebook runner:
+# no person is watching.
+UNATTENDED_ENVS = ("NBGRADER_EXECUTION", "CI", TEST_SUITE_ENV, SCRIPTED_RUN_ENV)
 
 
 def live_kernel() -> bool:

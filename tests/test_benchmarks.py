@@ -38,6 +38,17 @@ def test_runner_records_time_memory_and_the_saved_metric(tmp_path):
     assert not list(path.parent.glob("*.results.json")), "results go to a temp dir, not next to the notebook"
 
 
+def test_runner_kernels_draw_static_pictures_not_widgets(tmp_path):
+    """Nobody moves a slider in a scripted run (benchmarks, gallery): the kernel must not count as live."""
+    check = ("import os\n"
+             "from helpers.widgets import UNATTENDED_ENVS, SCRIPTED_RUN_ENV, live_kernel\n"
+             "for name in set(UNATTENDED_ENVS) - {SCRIPTED_RUN_ENV}:\n"
+             "    os.environ.pop(name, None)  # only the runner's own marker is left to tell\n"
+             "assert not live_kernel()")
+    record = run_notebook(write_notebook(tmp_path / "solutions", "91_widgets", check), timeout=60)
+    assert record["status"] == "ok", record["error"]
+
+
 def test_main_reports_missing_metric_and_failure(tmp_path, capsys):
     solutions = tmp_path / "solutions"
     write_notebook(solutions, "91_no_results", "x = 1 + 1")
