@@ -10,4 +10,4 @@ from .plots import (draw_boxes, overlay_segmentation, plot_history, show_images,
                     show_matrix)
 from .report import results_table, save_results
 from .setup import Budget, pick_device, run_mode, seed_everything, setup
-from .training import evaluate, train
+from .training import evaluate, train, train_resumable

@@ -111,7 +111,7 @@ class StyleTransfer:
         with torch.no_grad():
             self.content_target = None if content is None else self.features(content, [content_layer])[content_layer]
             grams = [{layer: gram_matrix(f) for layer, f in self.features(style, self.layer_weights).items()}
-                     for style in styles] if self.layer_weights else []
+                     for style in styles]                               # no styles without style layers
         self.style_targets = {layer: sum(beta * g[layer] for beta, g in zip(mix, grams)) / sum(mix)
                               for layer in self.layer_weights}
         self.content_weight, self.style_weight, self.tv_weight = content_weight, style_weight * sum(mix), tv_weight

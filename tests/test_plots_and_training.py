@@ -6,7 +6,7 @@ import torch.nn as nn
 matplotlib.use("Agg")
 
 from helpers import (draw_boxes, evaluate, overlay_segmentation, plot_history, show_images,  # noqa: E402
-                     show_matrices, show_matrix, train)
+                     show_matrices, show_matrix, train, train_resumable)
 
 
 def test_show_images_makes_one_axis_per_image_with_titles():
@@ -65,3 +65,42 @@ def test_show_matrices_puts_each_titled_matrix_on_its_own_axis():
 def test_draw_boxes_without_boxes_returns_the_image_quietly(recwarn):
     out = draw_boxes(torch.full((3, 4, 4), 0.5), torch.zeros(0, 4))
     assert out.dtype == torch.uint8 and (out == 128).all() and not recwarn.list
+
+
+def _steps(seed=0):
+    """A tiny regression problem in fixed batches (no shuffling), so that runs can be compared step by step."""
+    generator = torch.Generator().manual_seed(seed)
+    x = torch.randn(4, 8, 3, generator=generator)
+    return [(xi, xi.sum(1, keepdim=True)) for xi in x]
+
+
+def _fresh(lr=0.1):
+    torch.manual_seed(0)
+    model = nn.Linear(3, 1)
+    optimizer = torch.optim.SGD(model.parameters(), lr=lr)
+    return model, optimizer, torch.optim.lr_scheduler.StepLR(optimizer, step_size=3, gamma=0.5)
+
+
+def test_train_resumable_goes_on_where_a_cut_run_stopped(tmp_path):
+    path = tmp_path / "ckpt" / "model.pt"
+    straight, opt, sched = _fresh()
+    all_losses, _ = train_resumable(straight, _steps(), nn.functional.mse_loss, opt, 5, tmp_path / "other.pt",
+                                    scheduler=sched)
+    cut, opt, sched = _fresh()
+    first, _ = train_resumable(cut, _steps(), nn.functional.mse_loss, opt, 3, path, scheduler=sched, settings="a")
+    resumed, opt, sched = _fresh()
+    losses, seconds = train_resumable(resumed, _steps(), nn.functional.mse_loss, opt, 5, path, resume=True,
+                                      scheduler=sched, settings="a")
+    assert first == all_losses[:len(first)] and losses == all_losses and seconds > 0
+    assert torch.equal(resumed.weight, straight.weight) and torch.equal(resumed.bias, straight.bias)
+
+
+def test_train_resumable_starts_over_on_other_settings_or_without_resume(tmp_path):
+    path = tmp_path / "model.pt"
+    model, opt, _ = _fresh()
+    train_resumable(model, _steps(), nn.functional.mse_loss, opt, 2, path, every=2, settings="a")
+    for resume, settings in ((True, "b"), (False, "a")):
+        again, opt, _ = _fresh()
+        losses, _ = train_resumable(again, _steps(), nn.functional.mse_loss, opt, 2, path, resume=resume,
+                                    settings=settings)
+        assert len(losses) == 2 * len(_steps()), "trained both epochs again"
