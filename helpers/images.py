@@ -54,8 +54,11 @@ def to_numpy_image(image: torch.Tensor) -> np.ndarray:
 
 
 def to_uint8(image: torch.Tensor) -> torch.Tensor:
-    """A [0, 1] float image as uint8 in [0, 255], the format torchvision's draw_* functions take."""
-    return (image.detach().cpu().clamp(0, 1) * 255).round().to(torch.uint8)
+    """A [0, 1] float image as uint8 in [0, 255], the format torchvision's draw_* functions take (and return)."""
+    image = image.detach().cpu()
+    if image.dtype == torch.uint8:  # already drawn on: draw again on top
+        return image
+    return (image.clamp(0, 1) * 255).round().to(torch.uint8)
 
 
 def save_image(image: torch.Tensor, path: str | Path) -> Path:

@@ -72,7 +72,7 @@ def overlay_segmentation(image, mask, palette, alpha=0.5, ignore_index=255, back
 
 
 def draw_boxes(image, boxes, labels=None, colors="yellow", width=2):
-    """Draw xyxy pixel boxes (and their labels) on a [0, 1] image; returns a uint8 (3, H, W) tensor."""
+    """Draw xyxy pixel boxes (and their labels) on a [0, 1] or uint8 image; returns a uint8 (3, H, W) tensor."""
     boxes = torch.as_tensor(boxes, dtype=torch.float).reshape(-1, 4)
     if len(boxes) == 0:  # torchvision warns on an empty list; nothing to draw is a normal case here
         return to_uint8(image)

@@ -32,6 +32,13 @@ def test_draw_boxes_paints_the_border():
     assert out[0, 2, 4] == 255 and out[0, 5, 5] == 0
 
 
+def test_draw_boxes_draws_on_a_drawn_picture():
+    first = draw_boxes(torch.zeros(3, 10, 10), [[1, 1, 4, 4]], colors="red", width=1)
+    both = draw_boxes(first, [[5, 5, 9, 9]], colors="lime", width=1)
+    assert both[0, 1, 2] == 255 and both[1, 5, 7] == 255  # the first box stays, the second is added
+    assert both[:, 7, 2].tolist() == [0, 0, 0]
+
+
 def test_plot_history_draws_each_curve():
     ax = plot_history({"train": [3, 2, 1], "val": [4, 3, 3]})
     assert len(ax.get_lines()) == 2
