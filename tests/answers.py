@@ -2,8 +2,9 @@
 
 An exercise is a run of consecutive solution cells plus the graded test cells that follow them. The kernel executes
 the solution notebook from the top; right after an exercise's last test cell it defines each catalogued answer in
-place of the solution, re-runs only that exercise's test cells, and puts the solution back. Cells after the last
-graded cell (the notebook's experiments) are never run. At the end, each exercise in turn is put back to its release
+place of the solution, re-runs only that exercise's test cells, and puts the solution back. Cells no graded cell
+needs are skipped: those after the last graded cell, and experiment cells none of whose names a later needed cell
+reads (`needed_cells`; a cell skipped wrongly shows as a NameError in the solution's own tests). At the end, each exercise in turn is put back to its release
 stub (`raise NotImplementedError()`) while the test cells of every later exercise run again: they must all pass, so
 a missing or broken answer costs points in its own exercise only.
 
@@ -11,6 +12,7 @@ Catalogues are `tests/alternatives/<aid>.py` and `tests/wrong_answers/<aid>.py`,
 `ANSWERS = {exercise: {label: source}}`, where `exercise` is the grade_id of any solution cell of the exercise and
 `source` redefines its function(s) or class(es).
 """
+import ast
 import importlib.util
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -67,6 +69,38 @@ def exercises(nb) -> list[Exercise]:
         elif meta.get("grade") and found:
             found[-1].test_cells.append(index)
     return found
+
+
+def _names(source: str) -> tuple[set[str], set[str]]:
+    """(names a cell binds anywhere, names it reads without binding them itself); IPython magic lines dropped."""
+    tree = ast.parse("\n".join(line for line in source.splitlines() if not line.lstrip().startswith(("%", "!"))))
+    bound, read = set(), set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            (read if isinstance(node.ctx, ast.Load) else bound).add(node.id)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.ExceptHandler)):
+            bound.add(node.name)
+        elif isinstance(node, ast.arg):  # a parameter: bound inside its function
+            bound.add(node.arg)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            bound.update((alias.asname or alias.name).split(".")[0] for alias in node.names)
+    return bound, read - bound
+
+
+def needed_cells(nb, last: int) -> list[int]:
+    """The code cells up to `last` that the graded cells need: every graded cell, the first cell (setup), and,
+    walking back, every cell that binds a name some needed later cell reads."""
+    needed, wanted = [], set()
+    for index in range(last, -1, -1):
+        cell = nb.cells[index]
+        if cell.cell_type != "code":
+            continue
+        bound, read = _names(cell.source)
+        meta = _nbgrader(cell)
+        if meta.get("solution") or meta.get("grade") or index == 0 or bound & wanted:
+            needed.append(index)
+            wanted |= read
+    return needed[::-1]
 
 
 def catalogue(kind: str, aid: str) -> dict[str, dict[str, str]]:
@@ -132,9 +166,10 @@ def run_catalogues(aid: str, workdir: Path) -> tuple[list[Exercise], list[Outcom
     assert not unknown, f"catalogues of {aid} name exercises that do not exist: {sorted(unknown)}"
     last = max(i for ex in found for i in ex.test_cells)
     outcomes: list[Outcome] = []
+    needed = set(needed_cells(kernel.nb, last))
     with kernel.client.setup_kernel():
         for index in range(last + 1):
-            if kernel.nb.cells[index].cell_type == "code":
+            if index in needed:
                 kernel.run_cell(index)
             for ex in found:
                 if ex.test_cells and index == ex.test_cells[-1]:

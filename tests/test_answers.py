@@ -3,10 +3,31 @@ exercise left undone costs no points in the exercises after it.
 
 Catalogues: tests/alternatives/<aid>.py and tests/wrong_answers/<aid>.py (see tests/answers.py).
 """
+import nbformat
 import pytest
 
-from answers import run_catalogues
+from answers import needed_cells, run_catalogues
 from course import ASSIGNMENTS
+
+
+def _cell(source, grade_id=None, solution=False):
+    cell = nbformat.v4.new_code_cell(source)
+    if grade_id:
+        cell.metadata["nbgrader"] = {"grade_id": grade_id, "solution": solution, "grade": not solution}
+    return cell
+
+
+def test_needed_cells_skips_only_experiments_no_graded_cell_reads():
+    nb = nbformat.v4.new_notebook(cells=[
+        _cell("%pip install -q something"),                                    # 0 the first cell always runs
+        _cell("import torch\nsize = 4"),                                       # 1 read by the solution
+        _cell("picture = torch.rand(size, size)\nshow(picture)"),              # 2 an experiment: skipped
+        _cell("scale = 2.0\ntrained = train(torch.nn.Linear(size, 1))"),      # 3 binds scale, read by the test
+        _cell("def double(x, k=2):\n    return k * x", "double", solution=True),  # 4
+        _cell("for k in range(3):\n    assert double(torch.ones(size))[0] == 2 * scale / 2", "double_tests"),  # 5
+        _cell("print(trained)"),                                                 # 6 after the last graded cell
+    ])
+    assert needed_cells(nb, last=5) == [0, 1, 3, 4, 5]
 
 
 @pytest.fixture
