@@ -4,9 +4,9 @@ An exercise is a run of consecutive solution cells plus the graded test cells th
 the solution notebook from the top; right after an exercise's last test cell it defines each catalogued answer in
 place of the solution, re-runs only that exercise's test cells, and puts the solution back. Cells no graded cell
 needs are skipped: those after the last graded cell, and experiment cells none of whose names a later needed cell
-reads (`needed_cells`; a cell skipped wrongly shows as a NameError in the solution's own tests). At the end, each exercise in turn is put back to its release
-stub (`raise NotImplementedError()`) while the test cells of every later exercise run again: they must all pass, so
-a missing or broken answer costs points in its own exercise only.
+reads (`needed_cells`; a cell skipped wrongly shows as a NameError in the solution's own tests). At the end, each
+exercise in turn is put back to its release stub (`raise NotImplementedError()`) while the test cells of every later
+exercise run again: they must all pass, so a missing or broken answer costs points in its own exercise only.
 
 Catalogues are `tests/alternatives/<aid>.py` and `tests/wrong_answers/<aid>.py`, each defining
 `ANSWERS = {exercise: {label: source}}`, where `exercise` is the grade_id of any solution cell of the exercise and
@@ -88,16 +88,14 @@ def _names(source: str) -> tuple[set[str], set[str]]:
 
 
 def needed_cells(nb, last: int) -> list[int]:
-    """The code cells up to `last` that the graded cells need: every graded cell, the first cell (setup), and,
+    """The code cells up to `last` that the graded cells need: every graded cell, the first code cell (setup), and,
     walking back, every cell that binds a name some needed later cell reads."""
+    code = [index for index in range(last + 1) if nb.cells[index].cell_type == "code"]
     needed, wanted = [], set()
-    for index in range(last, -1, -1):
-        cell = nb.cells[index]
-        if cell.cell_type != "code":
-            continue
-        bound, read = _names(cell.source)
-        meta = _nbgrader(cell)
-        if meta.get("solution") or meta.get("grade") or index == 0 or bound & wanted:
+    for index in reversed(code):
+        bound, read = _names(nb.cells[index].source)
+        meta = _nbgrader(nb.cells[index])
+        if meta.get("solution") or meta.get("grade") or index == code[0] or bound & wanted:
             needed.append(index)
             wanted |= read
     return needed[::-1]

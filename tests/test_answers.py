@@ -19,15 +19,16 @@ def _cell(source, grade_id=None, solution=False):
 
 def test_needed_cells_skips_only_experiments_no_graded_cell_reads():
     nb = nbformat.v4.new_notebook(cells=[
-        _cell("%pip install -q something"),                                    # 0 the first cell always runs
-        _cell("import torch\nsize = 4"),                                       # 1 read by the solution
-        _cell("picture = torch.rand(size, size)\nshow(picture)"),              # 2 an experiment: skipped
-        _cell("scale = 2.0\ntrained = train(torch.nn.Linear(size, 1))"),      # 3 binds scale, read by the test
-        _cell("def double(x, k=2):\n    return k * x", "double", solution=True),  # 4
-        _cell("for k in range(3):\n    assert double(torch.ones(size))[0] == 2 * scale / 2", "double_tests"),  # 5
-        _cell("print(trained)"),                                                 # 6 after the last graded cell
+        nbformat.v4.new_markdown_cell("# Title"),                               # 0
+        _cell("%pip install -q something"),                                    # 1 the first code cell always runs
+        _cell("import torch\nsize = 4"),                                       # 2 read by the solution
+        _cell("picture = torch.rand(size, size)\nshow(picture)"),              # 3 an experiment: skipped
+        _cell("scale = 2.0\ntrained = train(torch.nn.Linear(size, 1))"),      # 4 binds scale, read by the test
+        _cell("def double(x, k=2):\n    return k * x", "double", solution=True),  # 5
+        _cell("for k in range(3):\n    assert double(torch.ones(size))[0] == 2 * scale / 2", "double_tests"),  # 6
+        _cell("print(trained)"),                                                 # 7 after the last graded cell
     ])
-    assert needed_cells(nb, last=5) == [0, 1, 3, 4, 5]
+    assert needed_cells(nb, last=6) == [1, 2, 4, 5, 6]
 
 
 @pytest.fixture
