@@ -1,11 +1,15 @@
 """benchmarks/ runs a notebook in fast mode and records its time, memory and the metric it saved itself."""
 import json
+import re
+import subprocess
+import sys
 
 import nbformat
 from nbformat.v4 import new_code_cell, new_notebook
 
 from benchmarks.__main__ import main
 from benchmarks.runner import run_notebook
+from course import REPO
 
 
 def write_notebook(folder, aid, *sources):
@@ -75,3 +79,17 @@ def test_main_writes_the_table_into_readme_between_its_markers(tmp_path):
     text = readme.read_text()
     assert "old table" not in text and text.startswith("# Course\n\n") and text.endswith("\n\nMore text.\n")
     assert "| 90_tiny |" in text and "accuracy = 0.75" in text and text.count(README_START) == 1
+
+
+def test_style_transfer_speed_compares_the_same_objective_and_prints_its_ratios():
+    """The pastiche benchmark at 32 px (seconds): both sides start from the same loss, and every line README quotes
+    is printed (the timings themselves are the script's business, not a test's)."""
+    run = subprocess.run([sys.executable, "benchmarks/style_transfer_speed.py", "--size", "32", "--warmup", "1",
+                          "--rounds", "1"], cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr[-3000:]
+    start = re.search(r"loss at the content image: ours (\S+), pastiche (\S+)", run.stdout)
+    assert start and abs(float(start[1]) - float(start[2])) <= 1e-5 * float(start[2]), run.stdout
+    for contestant in ("ours", "pastiche", "vgg + gram"):
+        assert re.search(rf"^ *{re.escape(contestant)}: \d+\.\d+ s/step wall", run.stdout, re.MULTILINE), run.stdout
+    assert re.search(r"^vgg \+ gram / pastiche: \d+\.\d\d ", run.stdout, re.MULTILINE), run.stdout
+    assert re.search(r"\nratio_vs_pastiche: \d+\.\d\d\n?$", run.stdout), run.stdout
