@@ -1,4 +1,4 @@
-"""Helpers for the CV seminar notebooks: setup, images, plots, results tables, training loop, VGG19, offline VOC.
+"""Helpers for the CV seminar notebooks: setup, images, plots, results tables, timing, training, VGG19, offline VOC.
 
 Shared by several notebooks, imported from their modules: helpers.style (Gram matrix, style/content/TV losses),
 helpers.layers (ResizeConv2d), helpers.artifacts (checkerboard_score), helpers.detection (VOC boxes, mAP),
@@ -10,4 +10,5 @@ from .plots import (draw_boxes, overlay_segmentation, plot_history, show_images,
                     show_matrix)
 from .report import results_table, save_results
 from .setup import Budget, pick_device, run_mode, seed_everything, setup
+from .timing import seconds_per_call
 from .training import evaluate, train, train_resumable
